@@ -1,0 +1,55 @@
+// Three bundles from one config:
+//  - dist/core.js         the portable core as one self-contained ES module (no imports): what the XS tests load
+//  - dist/cli.js          the Node CLI (host simulator + local cloud); npm packages and node: builtins stay external
+//  - dist/device/*.js     the Moddable device app and library; Moddable module specifiers stay external
+import typescript from '@rollup/plugin-typescript';
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+
+const isBare = (id) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('\0');
+
+function ts(tsconfig) {
+  // The configs say noEmit for `tsc --noEmit` type-checks; rollup needs emitted JS in memory.
+  return typescript({ tsconfig, noEmit: false, declaration: false, outDir: undefined, sourceMap: false, include: ['src/**/*.ts', 'hal/**/*.ts', 'host-sim/**/*.ts'] });
+}
+
+const onwarn = (warning, warn) => {
+  // A circular import or an unresolved import is a bug here, not a warning.
+  if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'UNRESOLVED_IMPORT') throw new Error(warning.message);
+  warn(warning);
+};
+
+const bundles = [
+  {
+    input: 'src/index.ts',
+    output: { file: 'dist/core.js', format: 'es' },
+    // The core must not import anything: an import here means a platform dependency slipped in.
+    external: () => false,
+    plugins: [ts('tsconfig.json')],
+    onwarn,
+  },
+  {
+    input: 'host-sim/cli.ts',
+    output: { file: 'dist/cli.js', format: 'es' },
+    external: isBare,
+    plugins: [ts('tsconfig.json')],
+    onwarn,
+  },
+];
+
+// The device bundles (hal/moddable) are built with the Moddable type configuration.
+for (const [input, file] of [
+  ['hal/moddable/main.ts', 'dist/device/main.js'],
+  ['hal/moddable/index.ts', 'dist/device/tc-iot-device.js'],
+]) {
+  if (!existsSync(input)) continue;
+  bundles.push({
+    input,
+    output: { file, format: 'es' },
+    external: isBare,
+    plugins: [ts('tsconfig.moddable.json')],
+    onwarn,
+  });
+}
+
+export default bundles;
