@@ -1,1 +1,58 @@
-export {};
+/**
+ * The Node HAL (hal/hal.ts for Node 20): TLS through node:tls with the pinned Tencent roots (or a
+ * configured CA), the C SDK's device-info file as storage, the system clock, node:crypto randomness,
+ * timers, and a logger that is silent by default and masks secrets.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ByteStream, ConnectOptions, CredentialStorage, Hal, LogLevel } from '../hal.js';
+import { DeviceInfoFileStorage } from './device-info-storage.js';
+import { Logger } from './logger.js';
+import { connectTls } from './tls-byte-stream.js';
+
+export { DeviceInfoFileStorage } from './device-info-storage.js';
+export { Logger, LOGGER_LEVELS, redactSecrets } from './logger.js';
+export type { LoggerLevel, LoggerOptions } from './logger.js';
+export { iotErrorFromNode } from './node-errors.js';
+export { caPemFor, DIGICERT_GLOBAL_ROOT_CA_PEM, TENCENT_IOTHUB_ROOT_PEM } from './trust-anchors.js';
+export { connectTls } from './tls-byte-stream.js';
+export { writeFileAtomic } from './atomic-file.js';
+
+export interface NodeHalOptions {
+  /** The device-info JSON file, or any other CredentialStorage (e.g. an in-memory one for tests). */
+  storage: string | CredentialStorage;
+  /** A PEM CA that replaces the pinned Tencent roots (e.g. the local cloud's CA). */
+  caPem?: string;
+  /** Where log lines go; default: a silent Logger. */
+  logger?: Logger;
+  /** The clock, Unix seconds; default: the system clock. Tests inject an unset clock through it. */
+  now?: () => number;
+}
+
+export interface NodeHal extends Hal {
+  readonly logger: Logger;
+}
+
+export function createNodeHal(options: NodeHalOptions): NodeHal {
+  const storage = typeof options.storage === 'string' ? new DeviceInfoFileStorage(options.storage) : options.storage;
+  const logger = options.logger ?? new Logger();
+  const caPem = options.caPem;
+  const now = options.now ?? ((): number => Math.floor(Date.now() / 1000));
+  return {
+    storage,
+    logger,
+    connect(connectOptions: ConnectOptions): Promise<ByteStream> {
+      logger.log('debug', `TLS connect ${connectOptions.host}:${connectOptions.port} (server name ${connectOptions.serverName}, trust ${caPem === undefined ? connectOptions.trust : 'configured CA'})`);
+      return connectTls(connectOptions, caPem);
+    },
+    now,
+    random(length: number): Uint8Array {
+      return new Uint8Array(randomBytes(length));
+    },
+    sleep(ms: number): Promise<void> {
+      return new Promise((resolve) => { setTimeout(resolve, Math.max(0, ms)); });
+    },
+    log(level: LogLevel, message: string): void {
+      logger.log(level, message);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * CredentialStorage over the C SDK's device-info file (PROTOCOL.md §1), drop-in compatible with it:
+ * key products keep the secret in `key_deviceinfo.deviceSecret`; certificate products keep PEM files in
+ * `certs/` next to the file and their bare names in `cert_deviceinfo`. Every other key of the file is kept
+ * as it was (the core's updateDeviceInfo), the file is replaced atomically and stays private (0600).
+ */
+import { readFile, mkdir } from 'node:fs/promises';
+import { dirname, join, basename } from 'node:path';
+import { IotError } from '../../src/errors.js';
+import { certFileNames, certFileNamesFor, keyNeedsRegistration, parseDeviceInfo, updateDeviceInfo } from '../../src/device/device-info.js';
+import { MAX_STORED_CREDENTIAL_BYTES } from '../../src/device/record.js';
+import type { CredentialStorage, StoredCredential } from '../hal.js';
+import { writeFileAtomic } from './atomic-file.js';
+
+const PRIVATE_FILE_MODE = 0o600;
+/** A certificate is public; only its key is private. */
+const CERTIFICATE_FILE_MODE = 0o644;
+const CERTS_DIRECTORY = 'certs';
+
+function isMissing(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
+}
+
+function storageError(message: string, cause?: unknown): IotError {
+  return new IotError('storage', message, cause === undefined ? {} : { cause });
+}
+
+/** UTF-8 byte length, for the device limit (values are measured in bytes on the ESP32). */
+function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * The device keeps the whole credential as one serialised value (MAX_STORED_CREDENTIAL_BYTES, one NVS
+ * Preference); the host measures the same serialisation and refuses what the ESP32 would refuse.
+ */
+function checkLimits(value: StoredCredential): void {
+  const size = byteLength(JSON.stringify(value));
+  if (size > MAX_STORED_CREDENTIAL_BYTES) {
+    throw storageError(`the credential is larger than the device can store (${size} bytes serialised > ${MAX_STORED_CREDENTIAL_BYTES})`);
+  }
+}
+
+export class DeviceInfoFileStorage implements CredentialStorage {
+  readonly #path: string;
+
+  /** `path`: the device-info JSON file; certificate files live in `certs/` beside it. */
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  get path(): string {
+    return this.#path;
+  }
+
+  async #readText(): Promise<string | undefined> {
+    try {
+      return await readFile(this.#path, 'utf8');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw storageError(`cannot read the device-info file ${this.#path} (${(error as { code?: string }).code ?? 'error'})`, error);
+    }
+  }
+
+  async #readCertFile(name: string): Promise<string | undefined> {
+    // A bare name as the C SDK writes it; refuse paths that would leave certs/ (the file is user-edited).
+    if (name !== basename(name) || name === '.' || name === '..') throw storageError(`cert_deviceinfo names "${name}", which is not a bare file name inside certs/`);
+    try {
+      return await readFile(join(dirname(this.#path), CERTS_DIRECTORY, name), 'utf8');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw storageError(`cannot read certs/${name} (${(error as { code?: string }).code ?? 'error'})`, error);
+    }
+  }
+
+  async load(): Promise<StoredCredential | undefined> {
+    const text = await this.#readText();
+    if (text === undefined) return undefined;
+    let info;
+    try {
+      info = parseDeviceInfo(text);
+    } catch (error) {
+      throw storageError(`the device-info file ${this.#path} is not valid: ${(error as Error).message}`, error);
+    }
+    const identity = { productId: info.productId, deviceName: info.deviceName };
+    if (info.authMode === 'KEY') {
+      if (keyNeedsRegistration(info) || info.deviceSecret === undefined) return undefined;
+      return { ...identity, credential: { kind: 'key', deviceSecret: info.deviceSecret.trim() } };
+    }
+    const names = certFileNames(info);
+    if (names === undefined) return undefined;
+    const certificatePem = await this.#readCertFile(names.devCertFile);
+    const privateKeyPem = await this.#readCertFile(names.devPrivateKeyFile);
+    // "Not registered yet" when either named file is absent (PROTOCOL.md §1), exactly like the C SDK.
+    if (certificatePem === undefined || privateKeyPem === undefined) return undefined;
+    return { ...identity, credential: { kind: 'cert', certificatePem, privateKeyPem } };
+  }
+
+  async save(value: StoredCredential): Promise<void> {
+    checkLimits(value);
+    const text = await this.#readText();
+    if (text === undefined) throw storageError(`the device-info file ${this.#path} does not exist; create it from the C SDK's template first`);
+    let info;
+    try {
+      info = parseDeviceInfo(text);
+    } catch (error) {
+      throw storageError(`the device-info file ${this.#path} is not valid: ${(error as Error).message}`, error);
+    }
+    if (info.productId !== value.productId || info.deviceName !== value.deviceName) {
+      throw storageError(`refusing to store a credential of ${value.productId}/${value.deviceName} in the file of ${info.productId}/${info.deviceName}`);
+    }
+    const expected = info.authMode === 'KEY' ? 'key' : 'cert';
+    if (value.credential.kind !== expected) throw storageError(`refusing to store a ${value.credential.kind} credential for a ${info.authMode} device`);
+    try {
+      let updated: string;
+      if (value.credential.kind === 'key') {
+        updated = updateDeviceInfo(text, value.credential);
+      } else {
+        // Certificate files first, then the JSON that names them: a crash in between leaves the old
+        // record (or "not registered"), never a record naming files that do not exist.
+        const names = certFileNamesFor(value.deviceName);
+        const certsDirectory = join(dirname(this.#path), CERTS_DIRECTORY);
+        await mkdir(certsDirectory, { recursive: true, mode: 0o700 });
+        await writeFileAtomic(join(certsDirectory, names.devCertFile), value.credential.certificatePem, CERTIFICATE_FILE_MODE);
+        await writeFileAtomic(join(certsDirectory, names.devPrivateKeyFile), value.credential.privateKeyPem, PRIVATE_FILE_MODE);
+        updated = updateDeviceInfo(text, names);
+      }
+      await writeFileAtomic(this.#path, updated, PRIVATE_FILE_MODE);
+    } catch (error) {
+      if (error instanceof IotError) throw error.code === 'storage' ? error : storageError(error.message, error);
+      throw storageError(`cannot write the credential next to ${this.#path} (${(error as { code?: string }).code ?? 'error'})`, error);
+    }
+  }
+}
