@@ -1,0 +1,143 @@
+/**
+ * UTF-8 (RFC 3629) against Buffer (the reference, in the test only) for well-formed text, and the strictness
+ * rules for malformed input: the byte sequences of the Unicode Standard's Table 3-7 are the only accepted
+ * ones; overlong forms, encoded surrogates, code points above U+10FFFF and truncated sequences are
+ * IotError 'bad-input', and so is a lone surrogate on encode.
+ */
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { utf8Decode, utf8Encode } from '../../src/encoding/utf8.js';
+import { IotError } from '../../src/errors.js';
+
+const isBadInput = (e: unknown): boolean => e instanceof IotError && e.code === 'bad-input';
+const bytes = (...b: number[]): Uint8Array => new Uint8Array(b);
+
+/** Well-formedness per the Unicode Standard, Table 3-7, written independently of the decoder. */
+function isWellFormedUtf8(b: Uint8Array): boolean {
+  const n = b.length;
+  const inRange = (i: number, lo: number, hi: number): boolean => i < n && b[i]! >= lo && b[i]! <= hi;
+  for (let i = 0; i < n; ) {
+    const x = b[i]!;
+    if (x <= 0x7f) i += 1;
+    else if (x >= 0xc2 && x <= 0xdf && inRange(i + 1, 0x80, 0xbf)) i += 2;
+    else if (x === 0xe0 && inRange(i + 1, 0xa0, 0xbf) && inRange(i + 2, 0x80, 0xbf)) i += 3;
+    else if (((x >= 0xe1 && x <= 0xec) || x === 0xee || x === 0xef) && inRange(i + 1, 0x80, 0xbf) && inRange(i + 2, 0x80, 0xbf)) i += 3;
+    else if (x === 0xed && inRange(i + 1, 0x80, 0x9f) && inRange(i + 2, 0x80, 0xbf)) i += 3;
+    else if (x === 0xf0 && inRange(i + 1, 0x90, 0xbf) && inRange(i + 2, 0x80, 0xbf) && inRange(i + 3, 0x80, 0xbf)) i += 4;
+    else if (x >= 0xf1 && x <= 0xf3 && inRange(i + 1, 0x80, 0xbf) && inRange(i + 2, 0x80, 0xbf) && inRange(i + 3, 0x80, 0xbf)) i += 4;
+    else if (x === 0xf4 && inRange(i + 1, 0x80, 0x8f) && inRange(i + 2, 0x80, 0xbf) && inRange(i + 3, 0x80, 0xbf)) i += 4;
+    else return false;
+  }
+  return true;
+}
+
+/** No lone surrogate, checked with a regular expression (independent of the encoder's loop). */
+function isWellFormedUtf16(text: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+}
+
+describe('utf8Encode', () => {
+  it('encodes 1-, 2-, 3- and 4-byte characters, including the range edges', () => {
+    const text = 'A\u007f\u0080\u07ff\u0800\u20ac\ud7ff\ue000\uffff\u{10000}\u{1d11e}\u{10ffff}';
+    assert.deepEqual(utf8Encode(text), new Uint8Array(Buffer.from(text, 'utf8')));
+    assert.equal(utf8Encode('').length, 0);
+  });
+
+  it('agrees with Buffer on random well-formed strings (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => {
+        assert.deepEqual(utf8Encode(text), new Uint8Array(Buffer.from(text, 'utf8')));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses lone surrogates (high at the end, high before non-low, low alone, reversed pair)', () => {
+    for (const t of ['\ud800', 'a\ud800b', '\udc00', 'x\udfff', '\udc00\ud800', '\ud800\ud800', '\ud83d']) {
+      assert.throws(() => utf8Encode(t), isBadInput, JSON.stringify(t));
+    }
+  });
+
+  it('throws bad-input exactly when a random UTF-16 string has a lone surrogate (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), fc.array(fc.integer({ min: 0xd800, max: 0xdfff }), { maxLength: 2 }), fc.nat(), (base, surrogates, at) => {
+        const i = base.length === 0 ? 0 : at % (base.length + 1);
+        const text = base.slice(0, i) + String.fromCharCode(...surrogates) + base.slice(i);
+        const wellFormed = isWellFormedUtf16(text);
+        try {
+          assert.deepEqual(utf8Encode(text), new Uint8Array(Buffer.from(text, 'utf8')));
+          assert.ok(wellFormed, 'encoded a lone surrogate');
+        } catch (e) {
+          if (e instanceof assert.AssertionError) throw e;
+          assert.ok(isBadInput(e) && !wellFormed, String(e));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('utf8Decode', () => {
+  it('decodes well-formed text to what Buffer gives (fast-check, incl. astral characters)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => {
+        assert.equal(utf8Decode(new Uint8Array(Buffer.from(text, 'utf8'))), text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('decodes long text (more than one internal chunk)', () => {
+    const text = 'ab\u00e9\u20ac\u{1f600}'.repeat(3000);
+    assert.equal(utf8Decode(new Uint8Array(Buffer.from(text, 'utf8'))), text);
+  });
+
+  const malformed: [string, Uint8Array][] = [
+    ['lone continuation byte', bytes(0x80)],
+    ['continuation byte after ASCII', bytes(0x41, 0xbf)],
+    ['overlong 2-byte NUL (C0 80)', bytes(0xc0, 0x80)],
+    ['overlong 2-byte (C1 BF)', bytes(0xc1, 0xbf)],
+    ['overlong 3-byte (E0 80 80)', bytes(0xe0, 0x80, 0x80)],
+    ['overlong 3-byte U+07FF (E0 9F BF)', bytes(0xe0, 0x9f, 0xbf)],
+    ['overlong 4-byte (F0 80 80 80)', bytes(0xf0, 0x80, 0x80, 0x80)],
+    ['overlong 4-byte U+FFFF (F0 8F BF BF)', bytes(0xf0, 0x8f, 0xbf, 0xbf)],
+    ['encoded high surrogate U+D800 (ED A0 80)', bytes(0xed, 0xa0, 0x80)],
+    ['encoded low surrogate U+DFFF (ED BF BF)', bytes(0xed, 0xbf, 0xbf)],
+    ['encoded surrogate pair (CESU-8)', bytes(0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80)],
+    ['above U+10FFFF (F4 90 80 80)', bytes(0xf4, 0x90, 0x80, 0x80)],
+    ['F5 lead byte', bytes(0xf5, 0x80, 0x80, 0x80)],
+    ['FF byte', bytes(0xff)],
+    ['FE byte', bytes(0xfe)],
+    ['truncated 2-byte', bytes(0xc3)],
+    ['truncated 3-byte', bytes(0xe2, 0x82)],
+    ['truncated 4-byte', bytes(0xf0, 0x9f, 0x98)],
+    ['truncated in the middle', bytes(0xe2, 0x82, 0x41)],
+    ['bad second byte of 2', bytes(0xc3, 0x28)],
+    ['bad third byte of 4', bytes(0xf0, 0x9f, 0x28, 0x80)],
+  ];
+  for (const [name, b] of malformed) {
+    it(`refuses ${name}`, () => {
+      assert.throws(() => utf8Decode(b), isBadInput);
+    });
+  }
+
+  it('accepts exactly the well-formed byte strings of Unicode Table 3-7, throwing only bad-input (fast-check)', () => {
+    // Bytes biased towards lead and continuation bytes so that near-valid sequences are common.
+    const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0x80, max: 0xbf }), fc.integer({ min: 0xc0, max: 0xf7 }));
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 12 }), (arr) => {
+        const b = new Uint8Array(arr);
+        const ok = isWellFormedUtf8(b);
+        try {
+          const text = utf8Decode(b);
+          assert.ok(ok, `accepted malformed ${Buffer.from(b).toString('hex')}`);
+          assert.equal(text, Buffer.from(b).toString('utf8'));
+        } catch (e) {
+          if (e instanceof assert.AssertionError) throw e;
+          assert.ok(isBadInput(e) && !ok, `${String(e)} for ${Buffer.from(b).toString('hex')}`);
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
