@@ -1,0 +1,73 @@
+/**
+ * Loading the built core (dist/core.js) and the vector suite (vector-suite.ts) into an XS machine: shared
+ * by `npm run test:xs` (run-xs-vectors.ts) and the mocha XS test (xs-core.test.ts).
+ */
+import { build } from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { GROUPS } from './vector-suite.js';
+import type { CheckResult, GroupName, TencentVectors } from './vector-suite.js';
+import type { XsHost } from './xs-host.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export const CORE_BUNDLE_PATH = `${repoRoot}dist/core.js`;
+
+/**
+ * The Tencent known-answer vectors: a copy inside the repository if one exists (test/vectors/), else the
+ * shared one next to the working tree (../shared/vectors/), where the project's brief keeps it.
+ */
+export function tencentVectorsPath(): string {
+  const candidates = [`${repoRoot}test/vectors/tencent-iot.json`, `${repoRoot}../shared/vectors/tencent-iot.json`];
+  const found = candidates.find((path) => existsSync(path));
+  if (found === undefined) throw new Error(`tencent-iot.json not found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+export function readTencentVectors(): TencentVectors {
+  return JSON.parse(readFileSync(tencentVectorsPath(), 'utf8')) as TencentVectors;
+}
+
+/** dist/core.js as text; a clear error (not a skip) when it has not been built. */
+export function readCoreBundle(): string {
+  if (!existsSync(CORE_BUNDLE_PATH)) throw new Error(`${CORE_BUNDLE_PATH} is missing: run \`npm run build\` first (npm test does)`);
+  return readFileSync(CORE_BUNDLE_PATH, 'utf8');
+}
+
+/** The vector suite bundled (with test/vectors/standard.ts) into one ES module for XS. */
+export async function bundleVectorSuite(): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./vector-suite.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  const output = result.outputFiles[0];
+  if (output === undefined) throw new Error('esbuild produced no output for the vector suite');
+  return output.text;
+}
+
+/**
+ * Loads `core` (dist/core.js), `suite` (the vector suite) and `tencentVectors` as globals of `host`.
+ * `hardenCore` hardens the core's exports after loading (XS's `harden`: frozen functions, prototypes and
+ * everything reachable from them), approximating what preloading into flash does on the device.
+ */
+export async function loadCoreAndSuite(host: XsHost, options: { hardenCore?: boolean } = {}): Promise<void> {
+  await host.loadBundle(readCoreBundle(), 'core');
+  if (options.hardenCore === true) await host.run('harden(globalThis.core); undefined;');
+  await host.loadBundle(await bundleVectorSuite(), 'suite');
+  await host.run(`globalThis.tencentVectors = ${JSON.stringify(readTencentVectors())}; undefined;`);
+}
+
+/** Runs every group of the suite inside `host`, each in its own evaluation, and returns all results. */
+export async function runSuiteInXs(host: XsHost, groups: readonly GroupName[] = GROUPS): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const group of groups) {
+    const { value } = await host.value<CheckResult[]>(`suite.runGroup(core, tencentVectors, ${JSON.stringify(group)})`);
+    results.push(...value);
+  }
+  return results;
+}
