@@ -1,0 +1,216 @@
+/**
+ * The C SDK's device-info JSON file (PROTOCOL.md §1), kept drop-in compatible:
+ *
+ *   { "auth_mode": "KEY", "productId": "…", "productSecret": "…", "deviceName": "…", "region": "china",
+ *     "key_deviceinfo": { "deviceSecret": "…" },
+ *     "cert_deviceinfo": { "devCertFile": "…", "devPrivateKeyFile": "…" } }
+ *
+ * Tolerance: `region` may be absent (china), `auth_mode` and `region` are read case-insensitively, and the
+ * unused `*_deviceinfo` block may be absent. Errors are `bad-input` and name the field, never its value.
+ */
+import type { Credential } from '../../hal/hal.js';
+import { IotError } from '../errors.js';
+import { parseRegion, type Region } from '../protocol/regions.js';
+import { validateDeviceName, validateProductId } from './device-name.js';
+import { validateProductSecret } from './product-secret.js';
+import type { AuthMode, DeviceRecord } from './record.js';
+
+export interface DeviceInfo {
+  authMode: AuthMode;
+  productId: string;
+  /** Validated when the device still has to register; may be anything (even '') for a registered key device. */
+  productSecret: string;
+  deviceName: string;
+  region: Region;
+  /** `key_deviceinfo.deviceSecret` as written in the file (possibly a placeholder). */
+  deviceSecret: string | undefined;
+  /** `cert_deviceinfo.devCertFile` as written (possibly a placeholder); a bare file name. */
+  devCertFile: string | undefined;
+  /** `cert_deviceinfo.devPrivateKeyFile` as written (possibly a placeholder); a bare file name. */
+  devPrivateKeyFile: string | undefined;
+}
+
+export interface CertFileNames {
+  devCertFile: string;
+  devPrivateKeyFile: string;
+}
+
+/** Values the C SDK's samples ship with; any `YOUR_…` upper-case word counts (a Base64 secret never has `_`). */
+const PLACEHOLDER = /^YOUR_[A-Z_]*$/;
+
+function isPlaceholder(value: string | undefined): boolean {
+  return value === undefined || value.trim() === '' || PLACEHOLDER.test(value.trim());
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function own(object: JsonObject, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
+function optionalString(object: JsonObject, key: string, where: string): string | undefined {
+  const value = own(object, key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new IotError('bad-input', `${where}${key} must be a string`);
+  return value;
+}
+
+function optionalBlock(object: JsonObject, key: string): JsonObject | undefined {
+  const value = own(object, key);
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw new IotError('bad-input', `${key} must be an object`);
+  return value;
+}
+
+function parseJsonObject(text: unknown): JsonObject {
+  if (typeof text !== 'string') throw new IotError('bad-input', 'device-info must be text');
+  let value: unknown;
+  try {
+    // A UTF-8 byte order mark is what some Windows editors prepend; JSON.parse would reject it.
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    throw new IotError('bad-input', 'device-info is not valid JSON', { cause: error });
+  }
+  if (!isObject(value)) throw new IotError('bad-input', 'device-info must be a JSON object');
+  return value;
+}
+
+function parseAuthMode(value: unknown): AuthMode {
+  if (typeof value !== 'string') throw new IotError('bad-input', 'auth_mode is missing (expected "KEY" or "CERT")');
+  const mode = value.trim().toUpperCase();
+  if (mode !== 'KEY' && mode !== 'CERT') throw new IotError('bad-input', 'auth_mode must be "KEY" or "CERT"');
+  return mode;
+}
+
+/** Parses and validates a device-info file's text. */
+export function parseDeviceInfo(text: string): DeviceInfo {
+  const json = parseJsonObject(text);
+  const authMode = parseAuthMode(own(json, 'auth_mode'));
+  const productId = validateProductId(own(json, 'productId'));
+  const deviceName = validateDeviceName(own(json, 'deviceName'));
+  const regionValue = own(json, 'region');
+  const region = regionValue === undefined || regionValue === null || regionValue === '' ? 'china' : parseRegion(regionValue);
+  const keyBlock = optionalBlock(json, 'key_deviceinfo');
+  const certBlock = optionalBlock(json, 'cert_deviceinfo');
+  const info: DeviceInfo = {
+    authMode,
+    productId,
+    productSecret: '',
+    deviceName,
+    region,
+    deviceSecret: keyBlock === undefined ? undefined : optionalString(keyBlock, 'deviceSecret', 'key_deviceinfo.'),
+    devCertFile: certBlock === undefined ? undefined : optionalString(certBlock, 'devCertFile', 'cert_deviceinfo.'),
+    devPrivateKeyFile: certBlock === undefined ? undefined : optionalString(certBlock, 'devPrivateKeyFile', 'cert_deviceinfo.'),
+  };
+  const secret = own(json, 'productSecret');
+  if (authMode === 'KEY' && !keyNeedsRegistration(info)) {
+    // Already registered: the product secret is not needed any more, and users may have blanked it out.
+    info.productSecret = typeof secret === 'string' ? secret : '';
+  } else {
+    info.productSecret = validateProductSecret(secret);
+  }
+  return info;
+}
+
+/**
+ * Key products: true when the file holds no device secret yet (missing, empty, `YOUR_IOT_PSK`,
+ * `YOUR_DEVICE_SECRET`, any `YOUR_…` placeholder). Always false for certificate products — see certFileNames.
+ */
+export function keyNeedsRegistration(info: DeviceInfo): boolean {
+  return info.authMode === 'KEY' && isPlaceholder(info.deviceSecret);
+}
+
+/**
+ * Certificate products: the two bare file names from `cert_deviceinfo`, or `undefined` when either is missing
+ * or a placeholder (then the device needs registration). Whether the files exist is for the platform to check.
+ */
+export function certFileNames(info: DeviceInfo): CertFileNames | undefined {
+  if (isPlaceholder(info.devCertFile) || isPlaceholder(info.devPrivateKeyFile)) return undefined;
+  return { devCertFile: info.devCertFile!.trim(), devPrivateKeyFile: info.devPrivateKeyFile!.trim() };
+}
+
+/**
+ * The whole "not registered yet" rule. `fileExists` answers for the bare cert file names (the platform knows
+ * where they live); it is only called for certificate products.
+ */
+export function needsRegistration(info: DeviceInfo, fileExists: (name: string) => boolean): boolean {
+  if (info.authMode === 'KEY') return keyNeedsRegistration(info);
+  const names = certFileNames(info);
+  return names === undefined || !fileExists(names.devCertFile) || !fileExists(names.devPrivateKeyFile);
+}
+
+/** The names the C SDK gives the files of a certificate credential (it stores them under `certs/`). */
+export function certFileNamesFor(deviceName: string): CertFileNames {
+  validateDeviceName(deviceName);
+  return { devCertFile: `${deviceName}_cert.crt`, devPrivateKeyFile: `${deviceName}_private.key` };
+}
+
+/**
+ * The runner's view of a device-info file. For a registered certificate device the platform reads the two
+ * PEM files and passes them as `certificate`; for a key device the credential comes from the file itself.
+ */
+export function recordFromDeviceInfo(info: DeviceInfo, certificate?: { certificatePem: string; privateKeyPem: string }): DeviceRecord {
+  const record: DeviceRecord = {
+    productId: info.productId,
+    productSecret: info.productSecret,
+    deviceName: info.deviceName,
+    authMode: info.authMode,
+    region: info.region,
+  };
+  if (info.authMode === 'KEY' && !keyNeedsRegistration(info)) {
+    record.credential = { kind: 'key', deviceSecret: info.deviceSecret!.trim() };
+  } else if (info.authMode === 'CERT' && certificate !== undefined) {
+    record.credential = { kind: 'cert', certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem };
+  }
+  return record;
+}
+
+/** Sets `key` on `object`, keeping its position when it exists and appending it otherwise. */
+function setOwn(object: JsonObject, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** The indentation the file already uses (first indented key), so a rewrite does not reformat it needlessly. */
+function detectIndent(text: string): string | number {
+  const match = /\n([ \t]+)"/.exec(text);
+  return match === null ? 4 : match[1]!;
+}
+
+/**
+ * The file's text after registration. Every other key is kept, in its place, with its value; only
+ * `key_deviceinfo.deviceSecret` (key products) or the two `cert_deviceinfo` names (certificate products) are
+ * set, adding the block when it is missing. Given a certificate credential instead of names, it uses the
+ * C SDK's names (`<deviceName>_cert.crt`, `<deviceName>_private.key`); writing the PEM files is the platform's job.
+ *
+ * Limits of a JSON round trip (documented rather than hidden): integer-like keys move first (a JavaScript
+ * object rule), a key repeated in the file keeps its last value, and numbers are re-spelled (`1.0` → `1`).
+ */
+export function updateDeviceInfo(text: string, update: Credential | CertFileNames): string {
+  const json = parseJsonObject(text);
+  const authMode = parseAuthMode(own(json, 'auth_mode'));
+  const isKey = 'kind' in update && update.kind === 'key';
+  if ((authMode === 'KEY') !== isKey) {
+    throw new IotError('bad-input', `cannot store a ${isKey ? 'key' : 'certificate'} credential in a device-info file whose auth_mode is ${authMode}`);
+  }
+  if ('kind' in update && update.kind === 'key') {
+    if (typeof update.deviceSecret !== 'string' || update.deviceSecret === '') throw new IotError('bad-input', 'deviceSecret is empty');
+    const block = optionalBlock(json, 'key_deviceinfo') ?? {};
+    setOwn(block, 'deviceSecret', update.deviceSecret);
+    setOwn(json, 'key_deviceinfo', block);
+  } else {
+    const names = 'kind' in update ? certFileNamesFor(validateDeviceName(own(json, 'deviceName'))) : update;
+    if (typeof names.devCertFile !== 'string' || names.devCertFile === '' || typeof names.devPrivateKeyFile !== 'string' || names.devPrivateKeyFile === '') {
+      throw new IotError('bad-input', 'certificate file names are empty');
+    }
+    const block = optionalBlock(json, 'cert_deviceinfo') ?? {};
+    setOwn(block, 'devCertFile', names.devCertFile);
+    setOwn(block, 'devPrivateKeyFile', names.devPrivateKeyFile);
+    setOwn(json, 'cert_deviceinfo', block);
+  }
+  const out = JSON.stringify(json, null, detectIndent(text));
+  return text.endsWith('\n') ? `${out}\n` : out;
+}

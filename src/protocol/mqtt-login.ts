@@ -1,0 +1,102 @@
+/**
+ * MQTT login for Tencent's broker (PROTOCOL.md §6): client id, username, password and broker address.
+ */
+import type { Credential } from '../../hal/hal.js';
+import { IotError } from '../errors.js';
+import { hmacSha1, hmacSha256 } from '../crypto/hmac.js';
+import { base64Decode } from '../encoding/base64.js';
+import { hexEncode } from '../encoding/hex.js';
+import { utf8Encode } from '../encoding/utf8.js';
+import { validateDeviceName, validateProductId } from '../device/device-name.js';
+import { brokerHost, type Region } from './regions.js';
+
+/** The C SDK's application id; Tencent's Java SDK uses 12010126. */
+export const DEFAULT_SDK_APP_ID = '21010406';
+export const MQTT_TLS_PORT = 8883;
+export const CONN_ID_LENGTH = 5;
+
+const CONN_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** 248 = 4 × 62: bytes below it map to the alphabet uniformly; 248..255 are rejected. */
+const UNBIASED_LIMIT = 248;
+
+export type MqttAlgorithm = 'hmacsha1' | 'hmacsha256';
+
+export interface MqttLogin {
+  clientId: string;
+  username: string;
+  /** Key credentials only: certificate devices authenticate by mutual TLS and the broker ignores it. */
+  password?: string;
+  host: string;
+  port: number;
+}
+
+/**
+ * Five characters of [A-Za-z0-9] from random bytes (pass 8 or more; at least 5).
+ *
+ * Unbiased by rejection sampling: a byte ≥ 248 is skipped, a byte below maps to `byte % 62`. Only when the
+ * bytes left are exactly as many as the characters still needed is a byte used without rejection; then that
+ * character is slightly biased (characters A–H get 5/256 instead of 4/256). With 8 bytes this happens with
+ * probability below 10⁻⁴, and the connid only keeps two sessions of one device apart, so it is harmless.
+ */
+export function connIdFromRandom(bytes: Uint8Array): string {
+  if (!(bytes instanceof Uint8Array) || bytes.length < CONN_ID_LENGTH) throw new IotError('bad-input', `connid needs at least ${CONN_ID_LENGTH} random bytes`);
+  let out = '';
+  for (let i = 0; i < bytes.length && out.length < CONN_ID_LENGTH; i++) {
+    const byte = bytes[i]!;
+    const mustUse = bytes.length - i === CONN_ID_LENGTH - out.length;
+    if (byte < UNBIASED_LIMIT || mustUse) out += CONN_ID_ALPHABET[byte % 62]!;
+  }
+  return out;
+}
+
+/** `<clientId>;<sdkAppId>;<connid>;<expiry>`. */
+export function mqttUsername(clientId: string, sdkAppId: string, connId: string, expiry: number): string {
+  if (!/^[0-9]{1,16}$/.test(sdkAppId)) throw new IotError('bad-input', 'sdkAppId must be digits');
+  if (!/^[A-Za-z0-9]{5}$/.test(connId)) throw new IotError('bad-input', 'connid must be 5 letters or digits');
+  if (typeof expiry !== 'number' || !Number.isSafeInteger(expiry) || expiry < 0) throw new IotError('bad-input', 'expiry must be a non-negative integer (Unix seconds)');
+  return `${clientId};${sdkAppId};${connId};${expiry}`;
+}
+
+/** Lower-case hex HMAC keyed with the BASE64-DECODED device secret over the username, then `;<algorithm>`. */
+export function mqttPassword(deviceSecret: string, username: string, algorithm: MqttAlgorithm): string {
+  if (algorithm !== 'hmacsha1' && algorithm !== 'hmacsha256') throw new IotError('unsupported', 'algorithm must be hmacsha1 or hmacsha256');
+  let key: Uint8Array;
+  try {
+    key = base64Decode(deviceSecret);
+  } catch (error) {
+    throw new IotError('bad-input', 'deviceSecret is not valid Base64', { cause: error });
+  }
+  if (key.length === 0) throw new IotError('bad-input', 'deviceSecret is empty');
+  const message = utf8Encode(username);
+  const mac = algorithm === 'hmacsha1' ? hmacSha1(key, message) : hmacSha256(key, message);
+  return `${hexEncode(mac)};${algorithm}`;
+}
+
+export interface MqttLoginParams {
+  productId: string;
+  deviceName: string;
+  region: Region;
+  credential: Credential;
+  algorithm: MqttAlgorithm;
+  /** Random bytes for the connid (at least 5; 8 or more recommended, see connIdFromRandom). */
+  connIdRandom: Uint8Array;
+  /** Unix seconds after which the signature is no longer accepted. */
+  expiry: number;
+  /** Defaults to the C SDK's 21010406. */
+  sdkAppId?: string;
+}
+
+export function buildMqttLogin(p: MqttLoginParams): MqttLogin {
+  validateProductId(p.productId);
+  validateDeviceName(p.deviceName);
+  const clientId = `${p.productId}${p.deviceName}`;
+  const username = mqttUsername(clientId, p.sdkAppId ?? DEFAULT_SDK_APP_ID, connIdFromRandom(p.connIdRandom), p.expiry);
+  const login: MqttLogin = { clientId, username, host: brokerHost(p.productId, p.region), port: MQTT_TLS_PORT };
+  if (p.credential === null || typeof p.credential !== 'object') throw new IotError('bad-input', 'credential is missing');
+  if (p.credential.kind === 'key') {
+    login.password = mqttPassword(p.credential.deviceSecret, username, p.algorithm);
+  } else if (p.credential.kind !== 'cert') {
+    throw new IotError('bad-input', 'credential kind must be key or cert');
+  }
+  return login;
+}
