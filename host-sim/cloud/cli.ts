@@ -1,0 +1,130 @@
+/**
+ * `tc-iot-device cloud --products FILE [--port N] [--mqtt-port N] [--plain-mqtt-port N] [--max-clock-skew S]
+ * [--state FILE]`: runs the local cloud until SIGINT/SIGTERM. When ready it prints exactly one JSON line on
+ * stdout ({"gateway","broker","ca"}); everything else (events, errors) goes to stderr, one line each.
+ * Exit codes: 0 after a clean shutdown, 2 for bad arguments / products / state file, 1 when it cannot start.
+ */
+import { loadProductsFile, ProductsFileError, startCloud, type CloudOptions } from './index.js';
+
+export const CLOUD_USAGE = 'usage: tc-iot-device cloud --products FILE [--port N] [--mqtt-port N] [--plain-mqtt-port N] [--max-clock-skew S] [--state FILE]';
+
+class UsageError extends Error {}
+
+interface CloudArguments {
+  products: string;
+  port?: number;
+  mqttPort?: number;
+  plainMqttPort?: number;
+  maxClockSkewSeconds?: number;
+  statePath?: string;
+}
+
+const FLAGS = {
+  '--products': 'products',
+  '--port': 'port',
+  '--mqtt-port': 'mqttPort',
+  '--plain-mqtt-port': 'plainMqttPort',
+  '--max-clock-skew': 'maxClockSkewSeconds',
+  '--state': 'statePath',
+} as const;
+
+function portValue(flag: string, text: string): number {
+  if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535) throw new UsageError(`${flag} must be a port number 0..65535`);
+  return Number(text);
+}
+
+/** Parses the arguments after `cloud`; accepts `--flag value` and `--flag=value`. */
+export function parseCloudArguments(argv: readonly string[]): CloudArguments | 'help' {
+  const out: Partial<CloudArguments> = {};
+  const seen = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return 'help';
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!(flag in FLAGS)) throw new UsageError(`unknown argument ${JSON.stringify(arg.slice(0, 40))}`);
+    if (seen.has(flag)) throw new UsageError(`${flag} given twice`);
+    seen.add(flag);
+    let value: string | undefined;
+    if (eq > 0) value = arg.slice(eq + 1);
+    else value = argv[++i];
+    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
+    const key = FLAGS[flag as keyof typeof FLAGS];
+    switch (key) {
+      case 'products':
+      case 'statePath':
+        out[key] = value;
+        break;
+      case 'maxClockSkewSeconds':
+        if (!/^[0-9]{1,9}$/.test(value)) throw new UsageError(`${flag} must be a whole number of seconds`);
+        out.maxClockSkewSeconds = Number(value);
+        break;
+      default:
+        out[key] = portValue(flag, value);
+    }
+  }
+  if (out.products === undefined) throw new UsageError('--products FILE is required');
+  return out as CloudArguments;
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+function stderrLine(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+export async function runCloudCommand(argv: string[]): Promise<number> {
+  let args: CloudArguments | 'help';
+  try {
+    args = parseCloudArguments(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    stderrLine(`tc-iot-device cloud: ${error.message}`);
+    stderrLine(CLOUD_USAGE);
+    return 2;
+  }
+  if (args === 'help') {
+    process.stdout.write(`${CLOUD_USAGE}\n`);
+    return 0;
+  }
+  let options: CloudOptions;
+  try {
+    const products = await loadProductsFile(args.products);
+    options = { products, log: (line) => stderrLine(`${new Date().toISOString()} ${line}`) };
+  } catch (error) {
+    stderrLine(`tc-iot-device cloud: ${error instanceof ProductsFileError ? error.message : 'products file cannot be read'}`);
+    return 2;
+  }
+  if (args.port !== undefined) options.port = args.port;
+  if (args.mqttPort !== undefined) options.mqttPort = args.mqttPort;
+  if (args.plainMqttPort !== undefined) options.plainMqttPort = args.plainMqttPort;
+  if (args.maxClockSkewSeconds !== undefined) options.maxClockSkewSeconds = args.maxClockSkewSeconds;
+  if (args.statePath !== undefined) options.statePath = args.statePath;
+
+  // Listen for signals before starting, so a SIGTERM during start-up still shuts down cleanly.
+  const signal = waitForSignal();
+  let cloud;
+  try {
+    cloud = await startCloud(options);
+  } catch (error) {
+    const message = (error as Error)?.message ?? String(error);
+    const code = (error as NodeJS.ErrnoException).code;
+    stderrLine(`tc-iot-device cloud: cannot start: ${code === 'EADDRINUSE' ? 'a port is already in use' : message}`);
+    return message.startsWith('state file') ? 2 : 1;
+  }
+  process.stdout.write(`${JSON.stringify({ gateway: cloud.gateway, broker: cloud.broker, ca: cloud.ca })}\n`);
+  const received = await signal;
+  stderrLine(`${new Date().toISOString()} cloud: ${received}, shutting down`);
+  await cloud.close();
+  return 0;
+}

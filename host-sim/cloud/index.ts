@@ -1,0 +1,147 @@
+/**
+ * The local Tencent IoT cloud, in-process: a registration gateway (HTTPS) and an MQTT broker (TLS, and plain
+ * when asked) sharing one device registry. Independent of src/ on purpose (ARCHITECTURE.md rule 5): it is
+ * the oracle the SDK is tested against.
+ */
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createTlsServer } from 'node:tls';
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { CloudBroker } from './broker.js';
+import { Gateway } from './gateway.js';
+import { CloudPki } from './pki.js';
+import { parseProducts, type ProductsFile } from './products.js';
+import { Registry } from './registry.js';
+
+export { loadProductsFile, parseProducts, ProductsFileError } from './products.js';
+export type { AuthMode, DynamicRegistration, Product, ProductsFile } from './products.js';
+export { REFUSALS } from './errors.js';
+
+export interface CloudOptions {
+  /** A validated ProductsFile or the parsed JSON of one (validated here). */
+  products: ProductsFile | unknown;
+  /** Gateway port; 0 (default) = any free port. */
+  port?: number;
+  /** TLS MQTT port; 0 (default) = any free port. */
+  mqttPort?: number;
+  /** Plain MQTT port (key products only); undefined (default) = no plain broker. */
+  plainMqttPort?: number;
+  /** Refuse registrations whose timestamp is further than this from the clock; default: not checked. */
+  maxClockSkewSeconds?: number;
+  /** Registry file; its folder also keeps the CAs. Default: in memory, CAs in a temp folder. */
+  statePath?: string;
+  /** One human-readable line per event (no secrets). Default: silent. */
+  log?: (line: string) => void;
+  /** Milliseconds since the epoch, for tests. Default: Date.now. */
+  now?: () => number;
+}
+
+export interface RunningCloud {
+  /** `https://localhost:<port>` */
+  gateway: string;
+  /** `mqtts://localhost:<port>` */
+  broker: string;
+  /** `mqtt://localhost:<port>`, when a plain port was asked for. */
+  plainBroker?: string;
+  /** Absolute path of the CA PEM that verifies both the gateway and the broker. */
+  ca: string;
+  caPem: string;
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolvePort(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    for (const socket of sockets) socket.destroy();
+  });
+}
+
+function trackSockets(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}
+
+function checkPort(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 65535)) throw new RangeError(`${name} must be an integer port 0..65535`);
+}
+
+export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
+  const products = parseProducts(options.products);
+  checkPort('port', options.port);
+  checkPort('mqttPort', options.mqttPort);
+  checkPort('plainMqttPort', options.plainMqttPort);
+  if (options.maxClockSkewSeconds !== undefined && !(options.maxClockSkewSeconds >= 0)) throw new RangeError('maxClockSkewSeconds must be a non-negative number');
+  const log = options.log ?? (() => undefined);
+  const now = options.now ?? Date.now;
+  const statePath = options.statePath === undefined ? undefined : resolve(options.statePath);
+  const tempDir = statePath === undefined ? await mkdtemp(join(tmpdir(), 'tc-iot-cloud-')) : undefined;
+  const pkiDir = statePath === undefined ? tempDir! : dirname(statePath);
+
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanup = async (): Promise<void> => {
+    for (const step of cleanups.reverse()) await step().catch(() => undefined);
+    cleanups.length = 0;
+  };
+  if (tempDir) cleanups.push(() => rm(tempDir, { recursive: true, force: true }));
+  try {
+    const [pki, registry] = await Promise.all([CloudPki.open(pkiDir), Registry.open(products, statePath)]);
+    cleanups.push(() => registry.flush());
+    const gateway = new Gateway({ registry, pki, log, now, maxClockSkewSeconds: options.maxClockSkewSeconds });
+    const broker = await CloudBroker.create({ registry, pki, log, now });
+    cleanups.push(() => broker.close());
+
+    const https = createHttpsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, requestTimeout: 30_000, headersTimeout: 15_000 }, gateway.handle);
+    https.on('tlsClientError', (error) => log(`gateway: TLS handshake failed: ${error.message}`));
+    const httpsSockets = trackSockets(https);
+    const gatewayPort = await listen(https, options.port ?? 0);
+    cleanups.push(() => closeServer(https, httpsSockets));
+
+    // requestCert without rejectUnauthorized: key devices connect without a certificate; cert devices'
+    // certificates are checked against the device CA by the broker's login rule.
+    const mqtts = createTlsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, ca: pki.server.deviceCaPem, requestCert: true, rejectUnauthorized: false }, (socket) => broker.handle(socket, false));
+    mqtts.on('tlsClientError', (error) => log(`broker: TLS handshake failed: ${error.message}`));
+    const mqttsSockets = trackSockets(mqtts);
+    const mqttPort = await listen(mqtts, options.mqttPort ?? 0);
+    cleanups.push(() => closeServer(mqtts, mqttsSockets));
+
+    let plainBroker: string | undefined;
+    if (options.plainMqttPort !== undefined) {
+      const plain = createNetServer((socket) => broker.handle(socket, true));
+      const plainSockets = trackSockets(plain);
+      const plainPort = await listen(plain, options.plainMqttPort);
+      cleanups.push(() => closeServer(plain, plainSockets));
+      plainBroker = `mqtt://localhost:${plainPort}`;
+    }
+
+    const running: RunningCloud = {
+      gateway: `https://localhost:${gatewayPort}`,
+      broker: `mqtts://localhost:${mqttPort}`,
+      ca: pki.server.caPath,
+      caPem: pki.server.caPem,
+      close: cleanup,
+    };
+    if (plainBroker !== undefined) running.plainBroker = plainBroker;
+    log(`cloud: gateway ${running.gateway}, broker ${running.broker}${plainBroker ? `, plain broker ${plainBroker}` : ''}, ${products.products.length} product(s)`);
+    return running;
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
