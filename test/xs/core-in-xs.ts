@@ -55,8 +55,8 @@ export async function bundleVectorSuite(): Promise<string> {
  * `hardenCore` hardens the core's exports after loading (XS's `harden`: frozen functions, prototypes and
  * everything reachable from them), approximating what preloading into flash does on the device.
  */
-export async function loadCoreAndSuite(host: XsHost, options: { hardenCore?: boolean } = {}): Promise<void> {
-  await host.loadBundle(readCoreBundle(), 'core');
+export async function loadCoreAndSuite(host: XsHost, options: { hardenCore?: boolean; trackLoadTimeBuffers?: boolean } = {}): Promise<void> {
+  await host.loadBundle(readCoreBundle(), 'core', { trackLoadTimeBuffers: options.trackLoadTimeBuffers === true });
   if (options.hardenCore === true) await host.run('harden(globalThis.core); undefined;');
   await host.loadBundle(await bundleVectorSuite(), 'suite');
   await host.run(`globalThis.tencentVectors = ${JSON.stringify(readTencentVectors())}; undefined;`);

@@ -9,6 +9,8 @@
  *   bundle is turned into a script whose final `export { a, b as c };` becomes `globalThis.core = { a, c }`.
  *   A bundle that still has an `import` (or any other `export`) is refused: XS would have nothing to resolve
  *   it with, and on the device it would mean a platform dependency slipped into the portable core.
+ *   With `{ trackLoadTimeBuffers: true }` it records the buffers the module body creates, and
+ *   `host.changedLoadTimeBuffers('core')` later lists those written since: on the device those live in flash.
  * - `host.run(script)` — evaluate, return only the meter (`compute`, `allocate`, `currentHeapCount`).
  * - `host.value<T>(expression)` — evaluate an expression (a Promise is awaited within the same crank) and
  *   return its JSON value. A thrown error comes back as an `XsEvaluationError` carrying the XS error's
@@ -79,7 +81,9 @@ Object.defineProperty(XsEvaluationError.prototype, 'name', { value: 'XsEvaluatio
 
 export interface XsHost {
   readonly name: string;
-  loadBundle(esModuleSource: string, globalName: string): Promise<XsMeter>;
+  loadBundle(esModuleSource: string, globalName: string, options?: BundleOptions): Promise<XsMeter>;
+  /** After `loadBundle(…, { trackLoadTimeBuffers: true })`: the load-time buffers whose bytes have changed since. */
+  changedLoadTimeBuffers(globalName: string): Promise<{ type: string; byteLength: number }[]>;
   run(script: string): Promise<XsMeter>;
   value<T = unknown>(expression: string): Promise<XsResult<T>>;
   gc(): Promise<XsMeter>;
@@ -94,7 +98,7 @@ export interface XsHost {
  * the module body runs inside a strict-mode function (so its top-level names stay private, as in a module)
  * and its export list becomes `globalThis[globalName] = { exportedName: localName, … }`.
  */
-export function bundleToScript(esModuleSource: string, globalName: string): string {
+export function bundleToScript(esModuleSource: string, globalName: string, options: BundleOptions = {}): string {
   if (!/^[A-Za-z_$][\w$]*$/.test(globalName)) throw new Error(`bundleToScript: "${globalName}" is not an identifier`);
   const exportList = /^export\s*\{([^}]*)\}\s*;?[ \t]*$/gm;
   const lists = [...esModuleSource.matchAll(exportList)];
@@ -112,7 +116,41 @@ export function bundleToScript(esModuleSource: string, globalName: string): stri
       const local = parts[1] as string;
       return `${JSON.stringify(parts[2] ?? local)}: ${local}`;
     });
-  return `(function () {\n'use strict';\n${body}\nglobalThis[${JSON.stringify(globalName)}] = { ${pairs.join(', ')} };\n})();\n`;
+  const exportsObject = `globalThis[${JSON.stringify(globalName)}] = { ${pairs.join(', ')} };`;
+  if (options.trackLoadTimeBuffers !== true) return `(function () {\n'use strict';\n${body}\n${exportsObject}\n})();\n`;
+  // The bundle's buffer constructors are shadowed by recording proxies (instanceof and statics still work):
+  // everything constructed while the module body runs is remembered with a copy of its bytes.
+  const name = JSON.stringify(globalName);
+  return `(function () {
+'use strict';
+const recorded = [];
+let loading = true;
+const track = (C) => new Proxy(C, { construct(target, args, newTarget) { const made = Reflect.construct(target, args, newTarget); if (loading) recorded.push(made); return made; } });
+(function (${BUFFER_CONSTRUCTORS.join(', ')}) {
+'use strict';
+${body}
+${exportsObject}
+})(${BUFFER_CONSTRUCTORS.map((c) => `track(${c})`).join(', ')});
+loading = false;
+globalThis.__xsLoadTimeBuffers[${name}] = recorded.map((made) => ({ made, copy: xsTest.bytesOfBuffer(made).slice() }));
+})();\n`;
+}
+
+/** Constructors whose load-time instances `trackLoadTimeBuffers` records. */
+const BUFFER_CONSTRUCTORS = [
+  'ArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
+  'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
+];
+
+export interface BundleOptions {
+  /**
+   * Record every ArrayBuffer, DataView and typed array the bundle creates while its module body runs (its
+   * module-level buffers) with a copy of their bytes; `host.changedLoadTimeBuffers(globalName)` later lists
+   * those whose bytes changed. On the device, a preloaded module's buffers live in flash and writing one
+   * throws, so any entry there is a bug that only the ESP32 would show. Costs a Proxy per construction: not for
+   * benchmarks.
+   */
+  trackLoadTimeBuffers?: boolean;
 }
 
 /** Test scaffolding installed in each machine. Written out longhand so it depends on nothing in the core. */
@@ -121,7 +159,9 @@ const PRELUDE = `globalThis.xsTest = Object.freeze({
   bytes(hex) { const out = new Uint8Array(hex.length >> 1); for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16); return out; },
   ascii(text) { const out = new Uint8Array(text.length); for (let i = 0; i < text.length; i++) { const c = text.charCodeAt(i); if (c > 0x7f) throw new RangeError('xsTest.ascii: not ASCII'); out[i] = c; } return out; },
   equalBytes(a, b) { if (a.length !== b.length) return false; for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false; return true; },
+  bytesOfBuffer(x) { return x instanceof ArrayBuffer ? new Uint8Array(x) : new Uint8Array(x.buffer, x.byteOffset, x.byteLength); },
 });
+globalThis.__xsLoadTimeBuffers = {};
 globalThis.__xsHostReply = function (outcome) { return new TextEncoder().encode(JSON.stringify(outcome)).buffer; };
 globalThis.__xsHostFailure = function (error) {
   const isObject = typeof error === 'object' && error !== null;
@@ -189,8 +229,18 @@ export async function startXs(options: XsHostOptions = {}): Promise<XsHost> {
     name,
     run,
     value,
-    async loadBundle(esModuleSource, globalName) {
-      return run(bundleToScript(esModuleSource, globalName));
+    async loadBundle(esModuleSource, globalName, bundleOptions) {
+      return run(bundleToScript(esModuleSource, globalName, bundleOptions));
+    },
+    async changedLoadTimeBuffers(globalName) {
+      const { value: changed } = await value<{ type: string; byteLength: number }[]>(`(function () {
+  const entries = globalThis.__xsLoadTimeBuffers[${JSON.stringify(globalName)}];
+  if (entries === undefined) throw new Error('no buffers were recorded for ${globalName}: load it with trackLoadTimeBuffers');
+  return entries
+    .filter((entry) => !xsTest.equalBytes(xsTest.bytesOfBuffer(entry.made), entry.copy))
+    .map((entry) => ({ type: Object.prototype.toString.call(entry.made).slice(8, -1), byteLength: entry.made.byteLength }));
+})()`);
+      return changed;
     },
     async gc() {
       return run('gc(); undefined;');
