@@ -30,6 +30,8 @@ export interface NodeHalOptions {
 
 export interface NodeHal extends Hal {
   readonly logger: Logger;
+  /** The configured CA (PEM), when one replaces the pinned roots; MQTT uses the same choice. */
+  readonly caPem: string | undefined;
 }
 
 export function createNodeHal(options: NodeHalOptions): NodeHal {
@@ -40,6 +42,7 @@ export function createNodeHal(options: NodeHalOptions): NodeHal {
   return {
     storage,
     logger,
+    caPem,
     connect(connectOptions: ConnectOptions): Promise<ByteStream> {
       logger.log('debug', `TLS connect ${connectOptions.host}:${connectOptions.port} (server name ${connectOptions.serverName}, trust ${caPem === undefined ? connectOptions.trust : 'configured CA'})`);
       return connectTls(connectOptions, caPem);

@@ -1,0 +1,124 @@
+/**
+ * tc-iot-device fleet -n N [--concurrency C] [--json]
+ *
+ * Registers and logs in N simulated devices (distinct names, each with its own device-info file) against the
+ * in-process local cloud, C at a time, through the same composition root as `register` and `connect`.
+ * A progress bar on a terminal only (stderr); a summary at the end; with --json exactly one object:
+ * {"devices","registered","connected","failed","p50Ms","p95Ms","durationMs"}.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '../../hal/node/index.js';
+import { isIotError } from '../../src/errors.js';
+import { logLevelFrom, parseCommandArgs } from '../cli-args.js';
+import { CommandOutput, type CliIo } from '../cli-output.js';
+import { connectHostDevice, openHostDevice, registerHostDevice } from '../device.js';
+import { writeNewDeviceInfo } from '../device-info-file.js';
+import { parseBrokerUrl, parseGatewayUrl } from '../endpoint-url.js';
+import { percentile, runPool } from '../fleet-stats.js';
+import { startLocalCloud, type LocalCloud } from '../local-cloud.js';
+import { UsageError } from '../usage-error.js';
+
+export const FLEET_USAGE = 'tc-iot-device fleet -n N [--concurrency C] [--json] [-v|--log-level LEVEL]';
+
+const FLEET_OPTIONS = Object.freeze({
+  count: { type: 'string', short: 'n' },
+  concurrency: { type: 'string' },
+} as const);
+
+const MAX_DEVICES = 100000;
+
+function positiveInteger(text: string | undefined, flag: string, fallback: number | undefined, max: number): number {
+  if (text === undefined) {
+    if (fallback === undefined) throw new UsageError(`fleet needs ${flag} N`);
+    return fallback;
+  }
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max} (got "${text}")`);
+  return Number(text);
+}
+
+function progressBar(done: number, total: number, failed: number): string {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${failed > 0 ? ` (${failed} failed)` : ''}`;
+}
+
+export async function runFleet(argv: string[], io: CliIo): Promise<number> {
+  const json = argv.includes('--json');
+  const output = new CommandOutput(io, json, 'fleet');
+  let cloud: LocalCloud | undefined;
+  let folder: string | undefined;
+  try {
+    const { values } = parseCommandArgs(argv, FLEET_OPTIONS);
+    if (values.help === true) {
+      io.stdout(`${FLEET_USAGE}\n`);
+      return 0;
+    }
+    const count = positiveInteger(values.count, '-n', undefined, MAX_DEVICES);
+    const concurrency = positiveInteger(values.concurrency, '--concurrency', 50, 1000);
+    const logger = new Logger({ level: logLevelFrom(values), write: io.stderr });
+    cloud = await startLocalCloud('KEY');
+    logger.addSecret(cloud.productSecret);
+    const gateway = parseGatewayUrl(cloud.gatewayUrl);
+    const broker = parseBrokerUrl(cloud.brokerUrl);
+    folder = await mkdtemp(join(tmpdir(), 'tc-iot-device-fleet-'));
+    output.say(`fleet: ${count} devices of product ${cloud.productId}, ${concurrency} at a time, against the local cloud (${cloud.gatewayUrl}, ${cloud.brokerUrl})`);
+
+    let registered = 0;
+    let connected = 0;
+    let failed = 0;
+    const latencies: number[] = [];
+    const failures = new Map<string, number>();
+    const showProgress = io.stderrIsTTY && !json;
+    const started = Date.now();
+    const activeCloud = cloud;
+    const activeFolder = folder;
+    await runPool(count, concurrency, async (index) => {
+      const deviceName = `fleet-${String(index + 1).padStart(6, '0')}`;
+      const file = join(activeFolder, `${deviceName}.json`);
+      const deviceStarted = Date.now();
+      try {
+        await writeNewDeviceInfo(file, { authMode: 'KEY', productId: activeCloud.productId, productSecret: activeCloud.productSecret, deviceName });
+        const device = await openHostDevice(file, { logger, caPem: activeCloud.caPem });
+        const result = await registerHostDevice(device, { api: 'v1', gateway });
+        if (result.registered) registered += 1;
+        const session = await connectHostDevice(device, { broker });
+        connected += 1;
+        await session.session.end();
+        latencies.push(Date.now() - deviceStarted);
+      } catch (error) {
+        failed += 1;
+        const key = isIotError(error) ? `${error.code}: ${error.message}` : String(error);
+        failures.set(key, (failures.get(key) ?? 0) + 1);
+        logger.log('warn', `${deviceName} failed: ${key}`);
+      }
+      if (showProgress) io.stderr(progressBar(registered + failed, count, failed));
+    });
+    const durationMs = Date.now() - started;
+    if (showProgress) io.stderr('\n');
+    latencies.sort((a, b) => a - b);
+    const summary = {
+      devices: count,
+      registered,
+      connected,
+      failed,
+      p50Ms: percentile(latencies, 50),
+      p95Ms: percentile(latencies, 95),
+      durationMs,
+    };
+    if (json) {
+      io.stdout(`${JSON.stringify(summary)}\n`);
+    } else {
+      output.say(`registered ${registered}, connected ${connected}, failed ${failed} of ${count} in ${durationMs} ms (${(count / (durationMs / 1000)).toFixed(1)} devices/s)`);
+      output.say(`per device (register + login + disconnect): p50 ${summary.p50Ms} ms, p95 ${summary.p95Ms} ms`);
+      for (const [reason, times] of failures) output.say(`  ${times} × ${reason}`);
+    }
+    return failed === 0 ? 0 : 1;
+  } catch (error) {
+    return output.failAny(error, { step: 'fleet' });
+  } finally {
+    await cloud?.close().catch(() => undefined);
+    if (folder !== undefined) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+  }
+}

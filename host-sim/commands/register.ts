@@ -1,0 +1,50 @@
+/**
+ * tc-iot-device register -c FILE [--api v1|v2] [--algorithm hmacsha256|hmacsha1] [--gateway URL] [--ca FILE] [--force] [--json]
+ *
+ * Registers only when the file says the device is not registered yet; with a credential already there it
+ * says so and sends nothing, unless --force. The credential is written back by the HAL's storage.
+ */
+import { Logger } from '../../hal/node/index.js';
+import { gatewayHost } from '../../src/protocol/regions.js';
+import { logLevelFrom, parseCommandArgs } from '../cli-args.js';
+import { CommandOutput, type CliIo } from '../cli-output.js';
+import { openHostDevice, registerHostDevice } from '../device.js';
+import { UsageError } from '../usage-error.js';
+import { provisionOptionsFrom, readCaFile, REGISTER_OPTIONS } from './shared.js';
+
+export const REGISTER_USAGE = 'tc-iot-device register -c FILE [--api v1|v2] [--algorithm hmacsha256|hmacsha1] [--gateway URL] [--ca FILE] [--force] [--json] [-v|--log-level LEVEL]';
+
+export async function runRegister(argv: string[], io: CliIo): Promise<number> {
+  const json = argv.includes('--json');
+  const output = new CommandOutput(io, json, 'register');
+  let file: string | undefined;
+  try {
+    const { values } = parseCommandArgs(argv, REGISTER_OPTIONS);
+    if (values.help === true) {
+      io.stdout(`${REGISTER_USAGE}\n`);
+      return 0;
+    }
+    file = values.config;
+    if (file === undefined) throw new UsageError('register needs -c FILE (the device-info JSON)');
+    const options = provisionOptionsFrom(values);
+    const logger = new Logger({ level: logLevelFrom(values), write: io.stderr });
+    const caPem = await readCaFile(values.ca);
+    const device = await openHostDevice(file, { logger, ...(caPem === undefined ? {} : { caPem }) });
+    const identity = { productId: device.record.productId, deviceName: device.record.deviceName, authMode: device.record.authMode, file };
+    if (device.record.credential !== undefined && !options.force) {
+      output.say(`${identity.productId}/${identity.deviceName} is already registered (${file} holds its credential); nothing was sent. Use --force to register again.`);
+      return output.succeed({ ...identity, registered: false, alreadyRegistered: true });
+    }
+    const gateway = options.gateway ?? { host: gatewayHost(device.record.region, options.api), port: 443 };
+    const started = Date.now();
+    const result = await registerHostDevice(device, options);
+    const ms = Date.now() - started;
+    output.say(`registered ${identity.productId}/${identity.deviceName} (${identity.authMode}) with API ${options.api} at https://${gateway.host}:${gateway.port} in ${ms} ms (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`);
+    output.say(identity.authMode === 'KEY'
+      ? `credential saved to ${file} (key_deviceinfo.deviceSecret, mode 0600)`
+      : `credential saved to certs/${identity.deviceName}_cert.crt and certs/${identity.deviceName}_private.key next to ${file} (key mode 0600)`);
+    return output.succeed({ ...identity, registered: true, api: options.api, gateway: `https://${gateway.host}:${gateway.port}`, attempts: result.attempts, durationMs: ms });
+  } catch (error) {
+    return output.failAny(error, { step: 'register', ...(file === undefined ? {} : { file }) });
+  }
+}

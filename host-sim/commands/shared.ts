@@ -1,0 +1,37 @@
+/** Pieces the register and connect commands share: reading --ca, building registration options. */
+import { readFile } from 'node:fs/promises';
+import { IotError } from '../../src/errors.js';
+import type { ProvisionOptions } from '../../src/runner/provision.js';
+import { parseGatewayUrl } from '../endpoint-url.js';
+import { requireOne } from '../cli-args.js';
+
+/** Reads a PEM CA file given with --ca; a missing or non-PEM file is bad input (exit 3). */
+export async function readCaFile(path: string | undefined): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new IotError('bad-input', `cannot read the CA file ${path} (${(error as { code?: string }).code ?? 'error'})`, { cause: error });
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new IotError('bad-input', `the CA file ${path} holds no PEM certificate`);
+  return text;
+}
+
+export const REGISTER_OPTIONS = Object.freeze({
+  config: { type: 'string', short: 'c' },
+  api: { type: 'string' },
+  algorithm: { type: 'string' },
+  gateway: { type: 'string' },
+  ca: { type: 'string' },
+  force: { type: 'boolean' },
+} as const);
+
+/** The runner's options from the command line (--api, --algorithm, --gateway, --force). */
+export function provisionOptionsFrom(values: { api?: string | undefined; algorithm?: string | undefined; gateway?: string | undefined; force?: boolean | undefined }): ProvisionOptions & { api: 'v1' | 'v2' } {
+  const api = requireOne(values.api, '--api', ['v1', 'v2'] as const, 'v1');
+  const algorithm = requireOne(values.algorithm, '--algorithm', ['hmacsha256', 'hmacsha1'] as const, 'hmacsha256');
+  const options: ProvisionOptions & { api: 'v1' | 'v2' } = { api, algorithm, force: values.force === true };
+  if (values.gateway !== undefined) options.gateway = parseGatewayUrl(values.gateway);
+  return options;
+}

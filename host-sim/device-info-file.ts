@@ -1,0 +1,28 @@
+/** Writes a device-info file in the C SDK's exact shape (PROTOCOL.md §1), not registered yet. */
+import { writeFile } from 'node:fs/promises';
+
+export interface NewDeviceInfo {
+  authMode: 'KEY' | 'CERT';
+  productId: string;
+  productSecret: string;
+  deviceName: string;
+  region?: string;
+}
+
+/** The C SDK's template with its placeholders, as a user would copy it. */
+export function deviceInfoTemplate(device: NewDeviceInfo): string {
+  return `${JSON.stringify({
+    auth_mode: device.authMode,
+    productId: device.productId,
+    productSecret: device.productSecret,
+    deviceName: device.deviceName,
+    region: device.region ?? 'china',
+    key_deviceinfo: { deviceSecret: 'YOUR_IOT_PSK' },
+    cert_deviceinfo: { devCertFile: 'YOUR_DEVICE_CERT_FILE_NAME', devPrivateKeyFile: 'YOUR_DEVICE_PRIVATE_KEY_FILE_NAME' },
+  }, null, 4)}\n`;
+}
+
+/** Creates the file private from the start (it holds the product secret). */
+export async function writeNewDeviceInfo(path: string, device: NewDeviceInfo): Promise<void> {
+  await writeFile(path, deviceInfoTemplate(device), { mode: 0o600, flag: 'wx' });
+}

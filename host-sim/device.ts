@@ -1,0 +1,131 @@
+/**
+ * The Node composition root: the only host file that wires the Node HAL to the core's runner
+ * (ARCHITECTURE.md rule 4). The CLI commands, the demo and the fleet all go through it, so there is one
+ * way to load a device, register it and log it in.
+ */
+import { readFile } from 'node:fs/promises';
+import { createNodeHal, type Logger, type NodeHal } from '../hal/node/index.js';
+import { IotError } from '../src/errors.js';
+import { parseDeviceInfo, type DeviceInfo } from '../src/device/device-info.js';
+import type { DeviceRecord } from '../src/device/record.js';
+import { brokerHost } from '../src/protocol/regions.js';
+import { buildMqttLogin } from '../src/protocol/mqtt-login.js';
+import { provision, type ProvisionOptions, type ProvisionResult } from '../src/runner/provision.js';
+import type { BrokerEndpoint } from './endpoint-url.js';
+import { MqttSession } from './mqtt-session.js';
+
+/** 2020-01-01T00:00:00Z: a clock before it was never set (the core uses the same rule). */
+const CLOCK_SET_AFTER = 1577836800;
+/** The login's expiry: an hour ahead, like Tencent's Java SDK (which uses ten minutes). */
+const LOGIN_LIFETIME_SECONDS = 3600;
+
+export interface HostDevice {
+  file: string;
+  info: DeviceInfo;
+  record: DeviceRecord;
+  hal: NodeHal;
+}
+
+export interface OpenDeviceOptions {
+  /** A PEM CA replacing the pinned Tencent roots (the local cloud's CA). */
+  caPem?: string;
+  logger: Logger;
+  /** Clock override (tests); default: the system clock. */
+  now?: () => number;
+}
+
+/** Reads and validates the device-info file and loads its credential. 'bad-input' / 'storage' on failure. */
+export async function openHostDevice(file: string, options: OpenDeviceOptions): Promise<HostDevice> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'error';
+    throw new IotError('bad-input', code === 'ENOENT' ? `the device-info file ${file} does not exist` : `cannot read the device-info file ${file} (${code})`, { cause: error });
+  }
+  const info = parseDeviceInfo(text);
+  options.logger.addSecret(info.productSecret);
+  options.logger.addSecret(info.deviceSecret);
+  const hal = createNodeHal({ storage: file, logger: options.logger, ...(options.caPem === undefined ? {} : { caPem: options.caPem }), ...(options.now === undefined ? {} : { now: options.now }) });
+  const stored = await hal.storage.load();
+  const record: DeviceRecord = {
+    productId: info.productId,
+    productSecret: info.productSecret,
+    deviceName: info.deviceName,
+    authMode: info.authMode,
+    region: info.region,
+  };
+  if (stored !== undefined) {
+    record.credential = stored.credential;
+    rememberSecrets(options.logger, record);
+  }
+  options.logger.log('info', `device ${info.productId}/${info.deviceName} (${info.authMode}, region ${info.region}): ${stored === undefined ? 'not registered yet' : 'registered'}`);
+  return { file, info, record, hal };
+}
+
+function rememberSecrets(logger: Logger, record: DeviceRecord): void {
+  const credential = record.credential;
+  if (credential === undefined) return;
+  if (credential.kind === 'key') logger.addSecret(credential.deviceSecret);
+  else logger.addSecret(credential.privateKeyPem);
+}
+
+/** Registers when needed (or forced) through the core's runner, which saves the credential before returning. */
+export async function registerHostDevice(device: HostDevice, options: ProvisionOptions): Promise<ProvisionResult> {
+  const result = await provision(device.hal, device.record, options);
+  device.record = result.record;
+  rememberSecrets(device.hal.logger, device.record);
+  return result;
+}
+
+export interface ConnectDeviceOptions {
+  /** Where to log in; default: the product's broker in the file's region, TLS 8883. */
+  broker?: BrokerEndpoint;
+  algorithm?: 'hmacsha256' | 'hmacsha1';
+  timeoutMs?: number;
+}
+
+export interface ConnectedDevice {
+  session: MqttSession;
+  clientId: string;
+  broker: BrokerEndpoint;
+}
+
+/** Logs the registered device in over MQTT (resolves after CONNACK accepted). */
+export async function connectHostDevice(device: HostDevice, options: ConnectDeviceOptions = {}): Promise<ConnectedDevice> {
+  const credential = device.record.credential;
+  if (credential === undefined) throw new IotError('bad-input', `${device.file} holds no credential yet: register the device first`);
+  const now = device.hal.now();
+  if (now < CLOCK_SET_AFTER) throw new IotError('clock', 'the system clock is not set (it reads a time before 2020), so the login would carry a wrong expiry');
+  const login = buildMqttLogin({
+    productId: device.record.productId,
+    deviceName: device.record.deviceName,
+    region: device.record.region,
+    credential,
+    algorithm: options.algorithm ?? 'hmacsha256',
+    connIdRandom: device.hal.random(8),
+    expiry: now + LOGIN_LIFETIME_SECONDS,
+  });
+  const broker = options.broker ?? { host: brokerHost(device.record.productId, device.record.region), port: 8883, tls: true };
+  if (!broker.tls && credential.kind === 'cert') throw new IotError('bad-input', 'a certificate device logs in with mutual TLS: use an mqtts:// broker');
+  const caPem = device.hal.caPem;
+  const session = await MqttSession.open({
+    host: broker.host,
+    port: broker.port,
+    tls: broker.tls,
+    clientId: login.clientId,
+    username: login.username,
+    ...(login.password === undefined ? {} : { password: login.password }),
+    credential,
+    ...(caPem === undefined ? {} : { caPem }),
+    timeoutMs: options.timeoutMs ?? 10000,
+    logger: device.hal.logger,
+  });
+  device.hal.logger.log('info', `MQTT login accepted for client id ${login.clientId}`);
+  return { session, clientId: login.clientId, broker };
+}
+
+/** The device's own data topic, `<productId>/<deviceName>/data` (pub/sub). */
+export function dataTopic(record: DeviceRecord): string {
+  return `${record.productId}/${record.deviceName}/data`;
+}
