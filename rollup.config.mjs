@@ -8,9 +8,9 @@ import { isAbsolute } from 'node:path';
 
 const isBare = (id) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('\0');
 
-function ts(tsconfig) {
+function ts(tsconfig, extraInclude = []) {
   // The configs say noEmit for `tsc --noEmit` type-checks; rollup needs emitted JS in memory.
-  return typescript({ tsconfig, noEmit: false, declaration: false, outDir: undefined, sourceMap: false, include: ['src/**/*.ts', 'hal/**/*.ts', 'host-sim/**/*.ts'] });
+  return typescript({ tsconfig, noEmit: false, declaration: false, outDir: undefined, sourceMap: false, include: ['src/**/*.ts', 'hal/**/*.ts', 'host-sim/**/*.ts', ...extraInclude] });
 }
 
 const onwarn = (warning, warn) => {
@@ -47,7 +47,8 @@ for (const [input, file] of [
     input,
     output: { file, format: 'es' },
     external: isBare,
-    plugins: [ts('tsconfig.moddable.json')],
+    // The Moddable typings must be in the plugin's program too, or every Moddable import warns.
+    plugins: [ts('tsconfig.moddable.json', ['node_modules/@moddable/typings/*.d.ts'])],
     onwarn,
   });
 }

@@ -1,0 +1,72 @@
+/**
+ * The HAL (hal/hal.ts) over Moddable modules: Preference storage, SecureSocket streams, the Date/SNTP clock,
+ * Timer sleeps, Math.random bytes and `trace` logging.
+ */
+import Timer from 'timer';
+import type { ConnectOptions, CredentialStorage, Hal, LogLevel } from '../hal.js';
+import { IotError } from '../../src/errors.js';
+import { clockIsSet, unixSeconds } from './clock.js';
+import { PreferenceStorage } from './preference-storage.js';
+import { openSecureStream } from './secure-stream.js';
+import { trustAnchorDer } from './trust-anchors.js';
+
+export interface ModdableHalOptions {
+  /** Where credentials live; default Preference slots in the `tciot` domain. */
+  storage?: CredentialStorage;
+  /** A CA (DER) that replaces the pinned anchors for every connection, e.g. a local cloud's. */
+  ca?: ArrayBuffer | undefined;
+  /** Lines at this level and more severe go to `trace`; default 'off' (silent). */
+  logLevel?: LogLevel | 'off';
+  /** Where log lines go; default the global `trace`. */
+  write?: (line: string) => void;
+}
+
+const SEVERITY: Readonly<Record<LogLevel | 'off', number>> = Object.freeze({ off: 0, error: 1, warn: 2, info: 3, debug: 4 });
+
+/**
+ * Random bytes from `Math.random()`. On the ESP32, XS's Math.random draws on the hardware RNG (esp_random),
+ * which is what the nonce and the MQTT connection id need; the device never generates keys itself.
+ * (Moddable's `rng` module would be the alternative; it costs another module and gives the same source.)
+ */
+export function randomBytes(length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = Math.floor(Math.random() * 256) & 0xff;
+  return bytes;
+}
+
+export function createModdableHal(options: ModdableHalOptions = {}): Hal {
+  const storage = options.storage ?? new PreferenceStorage();
+  const threshold = SEVERITY[options.logLevel ?? 'off'];
+  const write = options.write ?? ((line: string) => trace(line));
+  const ca = options.ca;
+  return {
+    storage,
+    async connect(connect: ConnectOptions) {
+      if (!clockIsSet()) throw new IotError('clock', 'the clock is not set (SNTP), so certificates cannot be date-checked');
+      return openSecureStream({
+        host: connect.host,
+        port: connect.port,
+        serverName: connect.serverName,
+        ca: ca ?? trustAnchorDer(connect.trust),
+        clientCertificate: connect.clientCertificate,
+        clientKey: connect.clientKey,
+        timeoutMs: connect.timeoutMs,
+      });
+    },
+    now: unixSeconds,
+    random: randomBytes,
+    sleep(ms: number) {
+      return new Promise<void>((resolve) => {
+        Timer.set(() => resolve(), Math.max(0, ms));
+      });
+    },
+    log(level: LogLevel, message: string) {
+      if (SEVERITY[level] > threshold) return;
+      try {
+        write(`tc-iot ${level}: ${message}\n`);
+      } catch {
+        // Logging never throws.
+      }
+    },
+  };
+}

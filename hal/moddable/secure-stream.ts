@@ -1,0 +1,201 @@
+/**
+ * A verified TLS byte stream (hal.ts `ByteStream`) over Moddable's `SecureSocket`.
+ *
+ * SecureSocket reports through one callback: 1 = connected (handshake done), 2 = readable (value = bytes),
+ * 3 = writable, -1 = closed by the peer, -2 = error. A failed handshake (bad certificate, wrong name, clock
+ * not set) arrives only as -2 before 1, with no reason, so it becomes `tls`; -1 before 1 (the peer hung up
+ * during connect) becomes `transport`. Timeouts come from `Timer`, as the platform has no setTimeout.
+ */
+import SecureSocket from 'securesocket';
+import Timer from 'timer';
+import type { ByteStream } from '../hal.js';
+import { IotError } from '../../src/errors.js';
+
+export interface SecureStreamOptions {
+  host: string;
+  port: number;
+  serverName: string;
+  /** The one trusted CA, DER (an ArrayBuffer or a Resource). */
+  ca: ArrayBuffer;
+  /** Client certificate DER and PKCS#8 key DER, for mutual TLS. */
+  clientCertificate?: Uint8Array | undefined;
+  clientKey?: Uint8Array | undefined;
+  /** Connect + handshake limit, and then the limit for each read. */
+  timeoutMs: number;
+}
+
+/** Moddable's SSL layer writes one record per call, at most 16 KiB; smaller pieces also spare the heap. */
+const WRITE_PIECE = 1024;
+
+type Waiter = { resolve: (value: Uint8Array | undefined) => void; reject: (error: IotError) => void; timer: Timer | undefined };
+
+/** The `secure` dictionary SecureSocket takes: TLS 1.2, one CA, SNI + host check, optional client identity. */
+export function secureDictionary(options: Pick<SecureStreamOptions, 'ca' | 'serverName' | 'clientCertificate' | 'clientKey'>): Record<string, unknown> {
+  const secure: Record<string, unknown> = { protocolVersion: 0x303, certificate: options.ca, serverName: options.serverName };
+  if (options.clientCertificate !== undefined && options.clientKey !== undefined) {
+    secure.clientCertificates = [toArrayBuffer(options.clientCertificate)];
+    secure.clientKey = toArrayBuffer(options.clientKey);
+  }
+  return secure;
+}
+
+export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+}
+
+/** Opens the connection; resolves once the handshake is done. Rejects with `tls`, `transport` or `timeout`. */
+export function openSecureStream(options: SecureStreamOptions): Promise<ByteStream> {
+  return new Promise<ByteStream>((resolve, reject) => {
+    let stream: SecureByteStream;
+    try {
+      stream = new SecureByteStream(options, resolve, reject);
+    } catch (error) {
+      reject(new IotError('transport', `cannot open a socket to ${options.host}:${options.port}`, { cause: error }));
+      return;
+    }
+    void stream;
+  });
+}
+
+class SecureByteStream implements ByteStream {
+  readonly #timeoutMs: number;
+  readonly #received: Uint8Array[] = [];
+  #socket: SecureSocket | undefined;
+  #connected = false;
+  #ended = false;
+  #failure: IotError | undefined;
+  #waiter: Waiter | undefined;
+  #connectTimer: Timer | undefined;
+  #onOpen: ((stream: ByteStream) => void) | undefined;
+  #onOpenError: ((error: IotError) => void) | undefined;
+
+  constructor(options: SecureStreamOptions, onOpen: (stream: ByteStream) => void, onOpenError: (error: IotError) => void) {
+    this.#timeoutMs = options.timeoutMs;
+    this.#onOpen = onOpen;
+    this.#onOpenError = onOpenError;
+    const socket = new SecureSocket({ host: options.host, port: options.port, secure: secureDictionary(options) });
+    this.#socket = socket;
+    (socket as unknown as { callback: (message: number, value?: number) => void }).callback = (message, value) => this.#onSocket(message, value);
+    this.#connectTimer = Timer.set(() => {
+      this.#connectTimer = undefined;
+      this.#failOpen(new IotError('timeout', `no TLS connection to ${options.host}:${options.port} within ${options.timeoutMs} ms`));
+    }, options.timeoutMs);
+  }
+
+  #onSocket(message: number, value: number | undefined): void {
+    if (message === 1) {
+      this.#connected = true;
+      this.#clearConnectTimer();
+      const onOpen = this.#onOpen;
+      this.#onOpen = this.#onOpenError = undefined;
+      onOpen?.(this);
+    } else if (message === 2) {
+      this.#drain();
+    } else if (message < 0) {
+      if (!this.#connected) {
+        this.#failOpen(message === -2 ? new IotError('tls', 'TLS handshake failed (certificate, server name or clock), or the connection failed') : new IotError('transport', 'connection closed during connect'));
+        return;
+      }
+      this.#drain();
+      if (message === -1) this.#ended = true;
+      else this.#failure = new IotError('transport', 'connection broken');
+      this.#release();
+      this.#settleWaiter();
+    }
+    void value;
+  }
+
+  #drain(): void {
+    const socket = this.#socket;
+    if (socket === undefined) return;
+    let data: ArrayBuffer | undefined;
+    try {
+      data = socket.read(ArrayBuffer) as ArrayBuffer | undefined;
+    } catch {
+      data = undefined;
+    }
+    if (data && data.byteLength > 0) this.#received.push(new Uint8Array(data));
+    this.#settleWaiter();
+  }
+
+  #settleWaiter(): void {
+    const waiter = this.#waiter;
+    if (waiter === undefined) return;
+    if (this.#received.length > 0) {
+      this.#waiter = undefined;
+      Timer.clear(waiter.timer);
+      waiter.resolve(this.#received.shift());
+    } else if (this.#failure !== undefined) {
+      this.#waiter = undefined;
+      Timer.clear(waiter.timer);
+      waiter.reject(this.#failure);
+    } else if (this.#ended || this.#socket === undefined) {
+      this.#waiter = undefined;
+      Timer.clear(waiter.timer);
+      waiter.resolve(undefined);
+    }
+  }
+
+  #failOpen(error: IotError): void {
+    this.#clearConnectTimer();
+    const onOpenError = this.#onOpenError;
+    this.#onOpen = this.#onOpenError = undefined;
+    this.#release();
+    onOpenError?.(error);
+  }
+
+  #clearConnectTimer(): void {
+    if (this.#connectTimer !== undefined) Timer.clear(this.#connectTimer);
+    this.#connectTimer = undefined;
+  }
+
+  #release(): void {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    if (socket === undefined) return;
+    try {
+      socket.close();
+    } catch {
+      // Closing an already failed socket may throw on Moddable; it is gone either way.
+    }
+  }
+
+  write(data: Uint8Array): Promise<void> {
+    const socket = this.#socket;
+    if (socket === undefined || this.#failure !== undefined || this.#ended) return Promise.reject(new IotError('transport', 'write on a closed connection'));
+    try {
+      for (let offset = 0; offset < data.length; offset += WRITE_PIECE) {
+        socket.write(toArrayBuffer(data.subarray(offset, offset + WRITE_PIECE)));
+      }
+    } catch (error) {
+      this.#failure = new IotError('transport', 'write failed', { cause: error });
+      this.#release();
+      return Promise.reject(this.#failure);
+    }
+    return Promise.resolve();
+  }
+
+  read(): Promise<Uint8Array | undefined> {
+    if (this.#waiter !== undefined) return Promise.reject(new IotError('bad-input', 'only one read may be pending'));
+    if (this.#received.length > 0) return Promise.resolve(this.#received.shift());
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#ended || this.#socket === undefined) return Promise.resolve(undefined);
+    return new Promise<Uint8Array | undefined>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, timer: undefined };
+      waiter.timer = Timer.set(() => {
+        if (this.#waiter !== waiter) return;
+        this.#waiter = undefined;
+        this.#failure = new IotError('timeout', `nothing received within ${this.#timeoutMs} ms`);
+        this.#release();
+        reject(this.#failure);
+      }, this.#timeoutMs);
+      this.#waiter = waiter;
+    });
+  }
+
+  close(): void {
+    this.#clearConnectTimer();
+    this.#release();
+    this.#settleWaiter();
+  }
+}

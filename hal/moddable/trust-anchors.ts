@@ -1,0 +1,25 @@
+/**
+ * The pinned trust anchors, as DER resources built into the firmware (manifest.json "resources"):
+ * - tencent-iothub-root.der: the self-signed "Tencent Iothub" root (CN=www.tencent.com, OU=Tencent Iothub,
+ *   valid 2017-11-27 .. 2032-11-23, SHA-256 3B:1F:A1:E1:…:78:E7:40) — the v1 gateway and the MQTT brokers.
+ * - digicert-global-root-ca.der: DigiCert Global Root CA (valid to 2031-11-10, SHA-256 43:48:A0:E9:…:C7:01:61)
+ *   — the v2 gateway. SecureSocket trusts one extra CA per socket, so each connection gets exactly one.
+ */
+import Resource from 'Resource';
+import type { TrustAnchor } from '../hal.js';
+import { IotError } from '../../src/errors.js';
+
+const RESOURCE_OF: Readonly<Record<TrustAnchor, string>> = Object.freeze({
+  'tencent-iothub': 'tencent-iothub-root.der',
+  'public-web': 'digicert-global-root-ca.der',
+});
+
+/** Reads a DER resource by file name (e.g. a local cloud's CA added to the manifest). */
+export function loadDerResource(name: string): ArrayBuffer {
+  if (!Resource.exists(name)) throw new IotError('bad-input', `resource ${name} is not in the firmware (add it to manifest.json "resources")`);
+  return new Resource(name) as unknown as ArrayBuffer;
+}
+
+export function trustAnchorDer(trust: TrustAnchor): ArrayBuffer {
+  return loadDerResource(RESOURCE_OF[trust]);
+}
