@@ -149,7 +149,7 @@ export class MqttSession {
           resolve();
         }
       });
-    }));
+    }), true);
   }
 
   /** Resolves with the next message received (in arrival order). */
@@ -166,10 +166,15 @@ export class MqttSession {
     });
   }
 
-  #withTimeout<T>(what: string, promise: Promise<T>): Promise<T> {
+  #withTimeout<T>(what: string, promise: Promise<T>, closeMeansRefusal = false): Promise<T> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new IotError('timeout', `no ${what} from ${this.#endpoint} within ${this.#timeoutMs} ms`)), this.#timeoutMs);
-      const onClose = (): void => { clearTimeout(timer); reject(new IotError('transport', `the broker at ${this.#endpoint} closed the connection while waiting for ${what}`)); };
+      const onClose = (): void => {
+        clearTimeout(timer);
+        reject(closeMeansRefusal
+          ? new IotError('refused', `the broker at ${this.#endpoint} closed the connection instead of sending ${what} (MQTT 3.1.1 has no negative PUBACK: this is how a broker refuses a publish)`)
+          : new IotError('transport', `the broker at ${this.#endpoint} closed the connection while waiting for ${what}`));
+      };
       this.#client.once('close', onClose);
       promise.then(
         (value) => { clearTimeout(timer); this.#client.removeListener('close', onClose); resolve(value); },

@@ -101,7 +101,9 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   };
   if (tempDir) cleanups.push(() => rm(tempDir, { recursive: true, force: true }));
   try {
-    const [pki, registry] = await Promise.all([CloudPki.open(pkiDir), Registry.open(products, statePath)]);
+    // The registry first: a corrupt state file must stop the start before anything is written next to it.
+    const registry = await Registry.open(products, statePath);
+    const pki = await CloudPki.open(pkiDir);
     cleanups.push(() => registry.flush());
     const gateway = new Gateway({ registry, pki, log, now, maxClockSkewSeconds: options.maxClockSkewSeconds });
     const broker = await CloudBroker.create({ registry, pki, log, now });

@@ -13,7 +13,7 @@ import type { FailureContext } from '../explain-failure.js';
 import { UsageError } from '../usage-error.js';
 import { provisionOptionsFrom, readCaFile, REGISTER_OPTIONS } from './shared.js';
 
-export const CONNECT_USAGE = 'tc-iot-device connect -c FILE [--broker URL] [--gateway URL] [--ca FILE] [--publish TOPIC MESSAGE] [--api v1|v2] [--json] [-v|--log-level LEVEL]';
+export const CONNECT_USAGE = 'tc-iot-device connect -c FILE [--broker URL] [--gateway URL] [--ca FILE] [--publish TOPIC MESSAGE] [--api v1|v2] [--max-attempts N] [--json] [-v|--log-level LEVEL]';
 
 const CONNECT_OPTIONS = Object.freeze({ ...REGISTER_OPTIONS, broker: { type: 'string' } } as const);
 

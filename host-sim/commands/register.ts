@@ -12,7 +12,7 @@ import { openHostDevice, registerHostDevice } from '../device.js';
 import { UsageError } from '../usage-error.js';
 import { provisionOptionsFrom, readCaFile, REGISTER_OPTIONS } from './shared.js';
 
-export const REGISTER_USAGE = 'tc-iot-device register -c FILE [--api v1|v2] [--algorithm hmacsha256|hmacsha1] [--gateway URL] [--ca FILE] [--force] [--json] [-v|--log-level LEVEL]';
+export const REGISTER_USAGE = 'tc-iot-device register -c FILE [--api v1|v2] [--algorithm hmacsha256|hmacsha1] [--gateway URL] [--ca FILE] [--force] [--max-attempts N] [--json] [-v|--log-level LEVEL]';
 
 export async function runRegister(argv: string[], io: CliIo): Promise<number> {
   const json = argv.includes('--json');

@@ -4,6 +4,7 @@ import { IotError } from '../../src/errors.js';
 import type { ProvisionOptions } from '../../src/runner/provision.js';
 import { parseGatewayUrl } from '../endpoint-url.js';
 import { requireOne } from '../cli-args.js';
+import { UsageError } from '../usage-error.js';
 
 /** Reads a PEM CA file given with --ca; a missing or non-PEM file is bad input (exit 3). */
 export async function readCaFile(path: string | undefined): Promise<string | undefined> {
@@ -25,13 +26,19 @@ export const REGISTER_OPTIONS = Object.freeze({
   gateway: { type: 'string' },
   ca: { type: 'string' },
   force: { type: 'boolean' },
+  'max-attempts': { type: 'string' },
 } as const);
 
 /** The runner's options from the command line (--api, --algorithm, --gateway, --force). */
-export function provisionOptionsFrom(values: { api?: string | undefined; algorithm?: string | undefined; gateway?: string | undefined; force?: boolean | undefined }): ProvisionOptions & { api: 'v1' | 'v2' } {
+export function provisionOptionsFrom(values: { api?: string | undefined; algorithm?: string | undefined; gateway?: string | undefined; force?: boolean | undefined; 'max-attempts'?: string | undefined }): ProvisionOptions & { api: 'v1' | 'v2' } {
   const api = requireOne(values.api, '--api', ['v1', 'v2'] as const, 'v1');
   const algorithm = requireOne(values.algorithm, '--algorithm', ['hmacsha256', 'hmacsha1'] as const, 'hmacsha256');
   const options: ProvisionOptions & { api: 'v1' | 'v2' } = { api, algorithm, force: values.force === true };
+  const attempts = values['max-attempts'];
+  if (attempts !== undefined) {
+    if (!/^[0-9]+$/.test(attempts) || Number(attempts) < 1 || Number(attempts) > 20) throw new UsageError(`--max-attempts must be a whole number from 1 to 20 (got "${attempts}")`);
+    options.maxAttempts = Number(attempts);
+  }
   if (values.gateway !== undefined) options.gateway = parseGatewayUrl(values.gateway);
   return options;
 }
