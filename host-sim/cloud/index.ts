@@ -7,7 +7,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTlsServer } from 'node:tls';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CloudBroker } from './broker.js';
 import { Gateway } from './gateway.js';
@@ -78,6 +78,11 @@ function trackSockets(server: Server): Set<Socket> {
   return sockets;
 }
 
+/** The machine's external IPv4 addresses, for the server certificate's SAN. */
+function lanAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => list ?? []).filter((a) => a.family === 'IPv4' && !a.internal).map((a) => a.address);
+}
+
 function checkPort(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 65535)) throw new RangeError(`${name} must be an integer port 0..65535`);
 }
@@ -103,7 +108,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   try {
     // The registry first: a corrupt state file must stop the start before anything is written next to it.
     const registry = await Registry.open(products, statePath);
-    const pki = await CloudPki.open(pkiDir);
+    const pki = await CloudPki.open(pkiDir, lanAddresses());
     cleanups.push(() => registry.flush());
     const gateway = new Gateway({ registry, pki, log, now, maxClockSkewSeconds: options.maxClockSkewSeconds });
     const broker = await CloudBroker.create({ registry, pki, log, now });
