@@ -17,7 +17,7 @@ import { serializeHttpRequest, type HttpRequest } from '../protocol/http-request
 import { HttpResponseParser, type HttpResponse } from '../protocol/http-response.js';
 import { decryptPayload, parseCredentialPlaintext, type EncryptedPayload } from '../protocol/payload.js';
 import { gatewayHost, parseRegion, type RegisterApi } from '../protocol/regions.js';
-import { MAX_NONCE } from '../protocol/register-params.js';
+import { MAX_NONCE, hostWithoutPort } from '../protocol/register-params.js';
 import { buildV1RegisterRequest, parseV1RegisterResponse } from '../protocol/register-v1.js';
 import { buildV2RegisterRequest, parseV2RegisterResponse, type V2Algorithm } from '../protocol/register-v2.js';
 import { backoffDelay, uint32FromBytes } from './backoff.js';
@@ -83,6 +83,7 @@ function resolveSettings(record: DeviceRecord, options: ProvisionOptions): Setti
     const gateway = options.gateway;
     if (gateway === null || typeof gateway !== 'object' || typeof gateway.host !== 'string' || gateway.host === '') throw new IotError('bad-input', 'gateway.host must be a host name');
     if (!Number.isInteger(gateway.port) || gateway.port < 1 || gateway.port > 65535) throw new IotError('bad-input', 'gateway.port must be an integer in 1..65535');
+    if (hostWithoutPort(gateway.host) !== gateway.host) throw new IotError('bad-input', 'gateway.host must not carry a port (pass it as gateway.port)');
     host = gateway.host;
     port = gateway.port;
   } else {
@@ -189,7 +190,7 @@ async function registerOnce(hal: Hal, record: DeviceRecord, settings: Settings, 
   hal.log('info', `register ${record.productId}/${record.deviceName}: API ${settings.api} at ${settings.host}:${settings.port}, attempt ${attempt} of ${settings.maxAttempts}`);
   let stream: ByteStream;
   try {
-    stream = await hal.connect({ host: settings.host, port: settings.port, serverName: request.host, trust: settings.trust, timeoutMs: settings.timeoutMs });
+    stream = await hal.connect({ host: request.host, port: settings.port, serverName: request.host, trust: settings.trust, timeoutMs: settings.timeoutMs });
   } catch (error) {
     throw asIotError(error, 'connect');
   }
@@ -241,7 +242,11 @@ export async function provision(hal: Hal, record: DeviceRecord, options: Provisi
       }
       const delay = backoffDelay(attempt - 1, { baseMs: settings.baseDelayMs, maxMs: settings.maxDelayMs }, uint32FromBytes(hal.random(4)));
       hal.log('warn', `register ${who}: attempt ${attempt} failed (${failure.code}): ${failure.message}; retrying in ${delay} ms`);
-      await hal.sleep(delay);
+      try {
+        await hal.sleep(delay);
+      } catch (sleepError) {
+        throw asIotError(sleepError, 'sleep');
+      }
     }
   }
   try {

@@ -232,7 +232,7 @@ describe('provision (the runner) with a fake HAL', () => {
     const cases: [DeviceRecord, object][] = [
       [{ ...keyRecord, productSecret: 'too-short' }, {}], [{ ...keyRecord, deviceName: 'bad name' }, {}], [{ ...keyRecord, authMode: 'PSK' as 'KEY' }, {}],
       [{ ...keyRecord, region: 'mars' as 'china' }, {}], [keyRecord, { api: 'v3' }], [keyRecord, { maxAttempts: 0 }], [keyRecord, { gateway: { host: '', port: 1 } }],
-      [keyRecord, { gateway: { host: 'h', port: 70000 } }], [keyRecord, { baseDelayMs: 10, maxDelayMs: 5 }], [keyRecord, { timeoutMs: -1 }],
+      [keyRecord, { gateway: { host: 'h', port: 70000 } }], [keyRecord, { gateway: { host: 'h:8443', port: 8443 } }], [keyRecord, { baseDelayMs: 10, maxDelayMs: 5 }], [keyRecord, { timeoutMs: -1 }],
     ];
     for (const [record, options] of cases) {
       const hal = track(fakeHal([]));
