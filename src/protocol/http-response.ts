@@ -57,9 +57,12 @@ function indexOfByte(bytes: Uint8Array, value: number, from: number): number {
   return -1;
 }
 
-/** Index just past the blank line that ends a head ("\r\n\r\n", or bare "\n\n" from lax servers), or -1. */
-function endOfHead(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; i++) {
+/**
+ * Index just past the blank line that ends a head ("\r\n\r\n", or bare "\n\n" from lax servers), or -1.
+ * Starts at `from` so that a head arriving a few bytes at a time is not rescanned from the start each time.
+ */
+function endOfHead(bytes: Uint8Array, from: number): number {
+  for (let i = from; i < bytes.length; i++) {
     if (bytes[i] !== LF) continue;
     if (bytes[i + 1] === LF) return i + 2;
     if (bytes[i + 1] === CR && bytes[i + 2] === LF) return i + 3;
@@ -78,6 +81,8 @@ export class HttpResponseParser {
   #closeDelimited = false;
   #body: Uint8Array[] = [];
   #remaining = 0;
+  /** How far the pending head has been searched for its end already. */
+  #headScanned = 0;
   #result: HttpResponse | undefined;
   #failure: IotError | undefined;
 
@@ -151,8 +156,13 @@ export class HttpResponseParser {
     for (;;) {
       switch (this.#state) {
         case 'head': {
-          const end = endOfHead(this.#pending);
-          if (end < 0) return;
+          const end = endOfHead(this.#pending, this.#headScanned);
+          if (end < 0) {
+            // The terminator may straddle chunks: rescan its longest possible prefix ("\n\r") next time.
+            this.#headScanned = Math.max(0, this.#pending.length - 2);
+            return;
+          }
+          this.#headScanned = 0;
           const head = latin1(this.#pending, 0, end);
           this.#take(end);
           this.#parseHead(head);
@@ -295,12 +305,17 @@ export class HttpResponseParser {
   #finish(): void {
     if (this.#consumed > MAX_RESPONSE_BYTES) throw badResponse(`response is larger than ${MAX_RESPONSE_BYTES} bytes`);
     this.#state = 'done';
-    this.#result = Object.freeze({
-      status: this.#status,
-      reason: this.#reason,
-      headers: this.#headers,
-      body: concatBytes(...this.#body),
-    });
+    // Joined by hand rather than concatBytes(...parts): a body that came one byte per read would otherwise
+    // be thousands of call arguments, too many for a small XS stack.
+    let length = 0;
+    for (let i = 0; i < this.#body.length; i++) length += this.#body[i]!.length;
+    const body = new Uint8Array(length);
+    let offset = 0;
+    for (let i = 0; i < this.#body.length; i++) {
+      body.set(this.#body[i]!, offset);
+      offset += this.#body[i]!.length;
+    }
+    this.#result = Object.freeze({ status: this.#status, reason: this.#reason, headers: this.#headers, body });
     this.#body = [];
     this.#pending = new Uint8Array(0);
   }
