@@ -89,8 +89,8 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
     args = parseCloudArguments(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    stderrLine(`tc-iot-device cloud: ${error.message}`);
-    stderrLine(CLOUD_USAGE);
+    // One line: the problem, then the usage.
+    stderrLine(`tc-iot-device cloud: ${error.message} (${CLOUD_USAGE})`);
     return 2;
   }
   if (args === 'help') {
