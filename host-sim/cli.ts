@@ -32,6 +32,9 @@ const COMMANDS: Readonly<Record<string, Command>> = Object.freeze({
 });
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  // Until main() resolves and the bin sets the real status, a process that stops early (an awaited promise
+  // that can never settle empties the event loop) must not look like success.
+  if (io === processIo) process.exitCode = EXIT.internal;
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.stderr(USAGE);

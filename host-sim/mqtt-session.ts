@@ -159,10 +159,19 @@ export class MqttSession {
     return this.#withTimeout('a message', new Promise((resolve) => { this.#waiter = resolve; }));
   }
 
-  /** Sends DISCONNECT and closes; resolves when the socket is gone. Never rejects. */
+  /** Sends DISCONNECT and closes; resolves when the socket is gone (at once if the broker already closed it). Never rejects. */
   end(): Promise<void> {
     return new Promise((resolve) => {
-      this.#client.end(false, {}, () => resolve());
+      // MQTT.js never calls end()'s callback for a client whose socket is already gone, and a pending promise
+      // with no timer lets Node exit early with status 0: so settle on 'close' too, and force after a bound.
+      if (this.#client.disconnected || !this.#client.connected) {
+        this.#client.end(true, {}, () => undefined);
+        resolve();
+        return;
+      }
+      const force = setTimeout(() => { this.#client.end(true); resolve(); }, Math.min(this.#timeoutMs, 5000));
+      this.#client.once('close', () => { clearTimeout(force); resolve(); });
+      this.#client.end(false, {}, () => { clearTimeout(force); resolve(); });
     });
   }
 

@@ -111,9 +111,10 @@ async function issueLeaf(authority: Authority, subject: string, keys: KeyPair, u
   });
 }
 
-async function writePrivate(path: string, text: string): Promise<void> {
+/** Writes atomically; keys are private (0600), certificates readable by all (0644). */
+async function writeAtomic(path: string, text: string, mode: number): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
+  const handle = await open(temp, 'w', mode);
   try {
     await handle.writeFile(text);
     await handle.sync();
@@ -142,8 +143,8 @@ async function loadOrCreateAuthority(dir: string, stem: string, commonName: stri
   }
   const created = await createAuthority(commonName);
   // Key first: a CA certificate without its key on disk would be useless after a crash.
-  await writePrivate(keyPath, created.keyPem);
-  await writePrivate(certPath, created.authority.certPem);
+  await writeAtomic(keyPath, created.keyPem, 0o600);
+  await writeAtomic(certPath, created.authority.certPem, 0o644);
   return created.authority;
 }
 
