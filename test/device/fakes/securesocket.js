@@ -1,0 +1,80 @@
+// Fake Moddable "securesocket": the TLS connection itself is made by node:tls on the Node side (with the CA,
+// server name and client identity given here, and certificate dates checked against the DEVICE clock);
+// this object relays plaintext. Callback messages as in the SDK: 1 connected, 2 readable(bytes),
+// 3 writable, -1 closed by the peer, -2 error (a failed handshake gives only -2, without a reason).
+import { secureForBridge } from './secure-options.js';
+
+const bridge = () => globalThis.__fakeBridge;
+let nextId = 1;
+
+function toBytes(data) {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) throw new Error('SecureSocket.write: pass an ArrayBuffer, not a view');
+  if (typeof data === 'number') return Uint8Array.of(data & 0xff);
+  if (typeof data === 'string') {
+    const out = new Uint8Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      if (data.charCodeAt(i) > 0x7f) throw new Error('fake SecureSocket.write: only ASCII strings');
+      out[i] = data.charCodeAt(i);
+    }
+    return out;
+  }
+  throw new Error('SecureSocket.write: unsupported data');
+}
+
+export default class SecureSocket {
+  #id = nextId++;
+  #received = [];
+  #open = true;
+  callback = undefined;
+
+  constructor(dictionary) {
+    if (!dictionary || typeof dictionary.host !== 'string' || !Number.isInteger(dictionary.port)) throw new Error('SecureSocket: host and port required');
+    const secure = secureForBridge(dictionary.secure);
+    bridge().on(`socket:${this.#id}`, (event) => this.#event(event));
+    bridge().call('socket.open', { id: this.#id, host: dictionary.host, port: dictionary.port, ...secure, deviceTimeMs: Date.now() });
+  }
+
+  #event(event) {
+    if (!this.#open) return;
+    if (event.type === 'connected') this.callback?.(1);
+    else if (event.type === 'data') {
+      this.#received.push(new Uint8Array(event.data));
+      this.callback?.(2, event.data.byteLength);
+    } else if (event.type === 'closed') this.callback?.(-1);
+    else if (event.type === 'error') this.callback?.(-2);
+  }
+
+  read(type, count) {
+    if (type !== ArrayBuffer) throw new Error('fake SecureSocket.read: only read(ArrayBuffer[, count])');
+    let available = 0;
+    for (const chunk of this.#received) available += chunk.length;
+    if (available === 0) return undefined;
+    const size = count === undefined ? available : Math.min(count, available);
+    const out = new Uint8Array(size);
+    let filled = 0;
+    while (filled < size) {
+      const chunk = this.#received[0];
+      const take = Math.min(chunk.length, size - filled);
+      out.set(chunk.subarray(0, take), filled);
+      filled += take;
+      if (take === chunk.length) this.#received.shift();
+      else this.#received[0] = chunk.subarray(take);
+    }
+    return out.buffer;
+  }
+
+  write(...parts) {
+    if (parts.length === 0) return 4096;
+    if (!this.#open) throw new Error('SecureSocket.write: socket closed');
+    for (const part of parts) bridge().call('socket.write', { id: this.#id, data: toBytes(part).buffer });
+    return undefined;
+  }
+
+  close() {
+    if (!this.#open) return;
+    this.#open = false;
+    bridge().off(`socket:${this.#id}`);
+    bridge().call('socket.close', { id: this.#id });
+  }
+}
