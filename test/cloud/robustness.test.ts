@@ -55,6 +55,19 @@ describe('cloud robustness', function () {
     await endClient(login.client);
   });
 
+  it('close() ends connected clients and resolves (a fresh cloud)', async () => {
+    const own = await startCloud({ plainMqttPort: 0, products: { products: [{ productId: PID, productSecret: SECRET, authMode: 'KEY', dynamicRegistration: 'auto' }] } });
+    const { psk } = await registerV1(own, { productId: PID, productSecret: SECRET, deviceName: 'closing' });
+    const tls = await connectKey(own, PID, 'closing', psk);
+    const plain = await connectKey(own, PID, 'closing-plain', psk, 'hmacsha256', own.plainBroker);
+    assert.ok(tls.ok);
+    assert.equal(plain.ok, false, 'unknown device refused');
+    const gone = new Promise<void>((resolve) => tls.client.once('close', () => resolve()));
+    await own.close();
+    await gone;
+    await own.close(); // idempotent
+  });
+
   it(`the replay cache is bounded at ${REPLAY_CACHE_LIMIT} entries, forgetting the oldest first`, async () => {
     const registry = await Registry.open(parseProducts({ products: [{ productId: PID, productSecret: SECRET, authMode: 'KEY', dynamicRegistration: 'auto' }] }));
     for (let i = 0; i <= REPLAY_CACHE_LIMIT; i++) registry.checkAndRememberRequest(PID, 'dev', String(i), '1700000000', 'sig');
