@@ -59,38 +59,73 @@ function buildTables(): Tables {
 
 const TABLES = buildTables();
 
+/** SubWord (FIPS 197 §5.2) of RotWord(t), as one expression for the hot AES-128 path and the generic one. */
+function subRotWord(sbox: Uint8Array, t: number): number {
+  return (sbox[(t >>> 16) & 255]! << 24) | (sbox[(t >>> 8) & 255]! << 16) | (sbox[t & 255]! << 8) | sbox[t >>> 24]!;
+}
+
 /**
- * The decryption round keys of the equivalent inverse cipher (FIPS 197 §5.3.5): the §5.2 key expansion,
- * rounds in reverse order, InvMixColumns applied to all but the first and last.
+ * The round keys for the equivalent inverse cipher (FIPS 197 §5.3.5): the §5.2 key expansion, then
+ * InvMixColumns applied in place to every round key but the first and the last.
+ *
+ * Stored column-major: column j of round key r is at j × (rounds + 1) + r, so that the decryption can take
+ * one view per column and read `k1[r]` rather than `rk[4 * r + 1]` (in an interpreter the index arithmetic
+ * costs as much as the read).
  */
 function expandDecryptionKey(key: Uint8Array): Int32Array {
   const { sbox, td0, td1, td2, td3 } = TABLES;
   const nk = key.length >> 2;
-  const rounds = nk + 6;
-  const total = 4 * (rounds + 1);
-  const w = new Int32Array(total);
-  for (let i = 0; i < nk; i++) w[i] = (key[4 * i]! << 24) | (key[4 * i + 1]! << 16) | (key[4 * i + 2]! << 8) | key[4 * i + 3]!;
-  for (let i = nk, rcon = 1; i < total; i++) {
-    let t = w[i - 1]!;
-    if (i % nk === 0) {
-      // SubWord(RotWord(t)) ^ Rcon
-      t = ((sbox[(t >>> 16) & 255]! << 24) | (sbox[(t >>> 8) & 255]! << 16) | (sbox[t & 255]! << 8) | sbox[t >>> 24]!) ^ (rcon << 24);
-      rcon = (rcon << 1) ^ (rcon & 0x80 ? 0x11b : 0);
-    } else if (nk > 6 && i % nk === 4) {
-      t = (sbox[t >>> 24]! << 24) | (sbox[(t >>> 16) & 255]! << 16) | (sbox[(t >>> 8) & 255]! << 8) | sbox[t & 255]!;
+  const rows = nk + 7; // rounds + 1
+  const rk = new Int32Array(4 * rows);
+  const kv = new DataView(key.buffer, key.byteOffset, key.length);
+  let i: number;
+  let t: number;
+  let rcon = 1; // x^(i-1) in GF(2^8): 0x01 .. 0x80, then 0x1b, 0x36 (AES-128 needs ten)
+  if (nk === 4) {
+    // AES-128, the one Tencent uses: a row of four words is one round key, kept in locals.
+    let a = kv.getInt32(0);
+    let b = kv.getInt32(4);
+    let c = kv.getInt32(8);
+    let d = kv.getInt32(12);
+    for (i = 0; ; ) {
+      rk[i] = a;
+      rk[i + 11] = b;
+      rk[i + 22] = c;
+      rk[i + 33] = d;
+      if (++i === 11) break;
+      a ^= subRotWord(sbox, d) ^ (rcon << 24);
+      b ^= a;
+      c ^= b;
+      d ^= c;
+      rcon <<= 1;
+      if (rcon === 0x100) rcon = 0x1b;
     }
-    w[i] = w[i - nk]! ^ t;
+  } else {
+    // AES-192/256: the word-by-word §5.2 loop; `t` is the previous word, `c` the position in the nk-word period.
+    const w = new Int32Array(4 * rows);
+    for (i = 0, t = 0; i < nk; i++) w[i] = t = kv.getInt32(4 * i);
+    for (let c = 0; i < w.length; i++) {
+      if (c === 0) {
+        t = subRotWord(sbox, t) ^ (rcon << 24);
+        rcon <<= 1;
+        if (rcon === 0x100) rcon = 0x1b;
+      } else if (c === 4 && nk === 8) {
+        t = (sbox[t >>> 24]! << 24) | (sbox[(t >>> 16) & 255]! << 16) | (sbox[(t >>> 8) & 255]! << 8) | sbox[t & 255]!;
+      }
+      w[i] = t ^= w[i - nk]!;
+      if (++c === nk) c = 0;
+    }
+    for (i = 0; i < w.length; i++) rk[(i & 3) * rows + (i >> 2)] = w[i]!;
   }
-  const dk = new Int32Array(total);
-  for (let r = 0; r <= rounds; r++) {
-    for (let c = 0; c < 4; c++) {
-      const t = w[4 * (rounds - r) + c]!;
-      // InvMixColumns(t) = TD[S[t]] (TD applies InvSubBytes, S undoes it), for the middle rounds only.
-      dk[4 * r + c] = r === 0 || r === rounds ? t
-        : td0[sbox[t >>> 24]!]! ^ td1[sbox[(t >>> 16) & 255]!]! ^ td2[sbox[(t >>> 8) & 255]!]! ^ td3[sbox[t & 255]!]!;
+  // InvMixColumns(t) = TD[S[t]]: the T-tables apply InvSubBytes, which the forward S-box undoes first.
+  // Rounds 1 .. rounds-1 of each column; the first and last round keys stay as they are.
+  for (let base = 0, end: number; base < rk.length; base += rows) {
+    for (i = base + 1, end = base + rows - 1; i < end; i++) {
+      t = rk[i]!;
+      rk[i] = td0[sbox[t >>> 24]!]! ^ td1[sbox[(t >>> 16) & 255]!]! ^ td2[sbox[(t >>> 8) & 255]!]! ^ td3[sbox[t & 255]!]!;
     }
   }
-  return dk;
+  return rk;
 }
 
 export function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
@@ -101,49 +136,57 @@ export function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array)
   if (n % 16 !== 0) throw new IotError('bad-input', 'AES-CBC data length must be a multiple of 16');
 
   const { invSbox, td0, td1, td2, td3 } = TABLES;
-  const dk = expandDecryptionKey(key);
-  const half = (kl >> 3) + 3; // rounds / 2: 5, 6 or 7
+  const rk = expandDecryptionKey(key);
+  const rounds = (kl >> 2) + 6;
+  const rows = rounds + 1;
+  const k0 = rk.subarray(0, rows);
+  const k1 = rk.subarray(rows, 2 * rows);
+  const k2 = rk.subarray(2 * rows, 3 * rows);
+  const k3 = rk.subarray(3 * rows);
+  // The first and last round keys are used once per block: locals are cheaper than array reads.
+  const f0 = k0[rounds]!;
+  const f1 = k1[rounds]!;
+  const f2 = k2[rounds]!;
+  const f3 = k3[rounds]!;
+  const l0 = k0[0]!;
+  const l1 = k1[0]!;
+  const l2 = k2[0]!;
+  const l3 = k3[0]!;
   const out = new Uint8Array(n);
-  // The previous ciphertext block (the IV at first), as big-endian words.
-  let p0 = (iv[0]! << 24) | (iv[1]! << 16) | (iv[2]! << 8) | iv[3]!;
-  let p1 = (iv[4]! << 24) | (iv[5]! << 16) | (iv[6]! << 8) | iv[7]!;
-  let p2 = (iv[8]! << 24) | (iv[9]! << 16) | (iv[10]! << 8) | iv[11]!;
-  let p3 = (iv[12]! << 24) | (iv[13]! << 16) | (iv[14]! << 8) | iv[15]!;
-  for (let o = 0; o < n; o += 16) {
-    const c0 = (data[o]! << 24) | (data[o + 1]! << 16) | (data[o + 2]! << 8) | data[o + 3]!;
-    const c1 = (data[o + 4]! << 24) | (data[o + 5]! << 16) | (data[o + 6]! << 8) | data[o + 7]!;
-    const c2 = (data[o + 8]! << 24) | (data[o + 9]! << 16) | (data[o + 10]! << 8) | data[o + 11]!;
-    const c3 = (data[o + 12]! << 24) | (data[o + 13]! << 16) | (data[o + 14]! << 8) | data[o + 15]!;
-    let s0 = c0 ^ dk[0]!;
-    let s1 = c1 ^ dk[1]!;
-    let s2 = c2 ^ dk[2]!;
-    let s3 = c3 ^ dk[3]!;
-    let t0: number;
-    let t1: number;
-    let t2: number;
-    let t3: number;
-    // Two rounds per iteration (s → t → s), so no copying between them; the last full round leaves t.
-    for (let k = 4, r = half; ; k += 8) {
-      t0 = td0[s0 >>> 24]! ^ td1[(s3 >>> 16) & 255]! ^ td2[(s2 >>> 8) & 255]! ^ td3[s1 & 255]! ^ dk[k]!;
-      t1 = td0[s1 >>> 24]! ^ td1[(s0 >>> 16) & 255]! ^ td2[(s3 >>> 8) & 255]! ^ td3[s2 & 255]! ^ dk[k + 1]!;
-      t2 = td0[s2 >>> 24]! ^ td1[(s1 >>> 16) & 255]! ^ td2[(s0 >>> 8) & 255]! ^ td3[s3 & 255]! ^ dk[k + 2]!;
-      t3 = td0[s3 >>> 24]! ^ td1[(s2 >>> 16) & 255]! ^ td2[(s1 >>> 8) & 255]! ^ td3[s0 & 255]! ^ dk[k + 3]!;
+  // Big-endian words in and out through DataView: one native call instead of four byte accesses and shifts.
+  const din = new DataView(data.buffer, data.byteOffset, n);
+  const dout = new DataView(out.buffer);
+  const ivv = new DataView(iv.buffer, iv.byteOffset, 16);
+  // The previous ciphertext block (the IV at first).
+  let p0 = ivv.getInt32(0);
+  let p1 = ivv.getInt32(4);
+  let p2 = ivv.getInt32(8);
+  let p3 = ivv.getInt32(12);
+  let c0: number, c1: number, c2: number, c3: number, s0: number, s1: number, s2: number, s3: number;
+  let t0: number, t1: number, t2: number, t3: number, r: number, o: number;
+  for (o = 0; o < n; o += 16) {
+    s0 = (c0 = din.getInt32(o)) ^ f0;
+    s1 = (c1 = din.getInt32(o + 4)) ^ f1;
+    s2 = (c2 = din.getInt32(o + 8)) ^ f2;
+    s3 = (c3 = din.getInt32(o + 12)) ^ f3;
+    // Two rounds per iteration (s → t → s), so nothing is copied between them. Round keys rounds-1 .. 1; the
+    // rounds are 10, 12 or 14, so the last full round (key 1) is a first half and leaves its result in t.
+    for (r = rounds - 1; ; r--) {
+      t0 = td0[s0 >>> 24]! ^ td1[(s3 >>> 16) & 255]! ^ td2[(s2 >>> 8) & 255]! ^ td3[s1 & 255]! ^ k0[r]!;
+      t1 = td0[s1 >>> 24]! ^ td1[(s0 >>> 16) & 255]! ^ td2[(s3 >>> 8) & 255]! ^ td3[s2 & 255]! ^ k1[r]!;
+      t2 = td0[s2 >>> 24]! ^ td1[(s1 >>> 16) & 255]! ^ td2[(s0 >>> 8) & 255]! ^ td3[s3 & 255]! ^ k2[r]!;
+      t3 = td0[s3 >>> 24]! ^ td1[(s2 >>> 16) & 255]! ^ td2[(s1 >>> 8) & 255]! ^ td3[s0 & 255]! ^ k3[r]!;
       if (--r === 0) break;
-      s0 = td0[t0 >>> 24]! ^ td1[(t3 >>> 16) & 255]! ^ td2[(t2 >>> 8) & 255]! ^ td3[t1 & 255]! ^ dk[k + 4]!;
-      s1 = td0[t1 >>> 24]! ^ td1[(t0 >>> 16) & 255]! ^ td2[(t3 >>> 8) & 255]! ^ td3[t2 & 255]! ^ dk[k + 5]!;
-      s2 = td0[t2 >>> 24]! ^ td1[(t1 >>> 16) & 255]! ^ td2[(t0 >>> 8) & 255]! ^ td3[t3 & 255]! ^ dk[k + 6]!;
-      s3 = td0[t3 >>> 24]! ^ td1[(t2 >>> 16) & 255]! ^ td2[(t1 >>> 8) & 255]! ^ td3[t0 & 255]! ^ dk[k + 7]!;
+      s0 = td0[t0 >>> 24]! ^ td1[(t3 >>> 16) & 255]! ^ td2[(t2 >>> 8) & 255]! ^ td3[t1 & 255]! ^ k0[r]!;
+      s1 = td0[t1 >>> 24]! ^ td1[(t0 >>> 16) & 255]! ^ td2[(t3 >>> 8) & 255]! ^ td3[t2 & 255]! ^ k1[r]!;
+      s2 = td0[t2 >>> 24]! ^ td1[(t1 >>> 16) & 255]! ^ td2[(t0 >>> 8) & 255]! ^ td3[t3 & 255]! ^ k2[r]!;
+      s3 = td0[t3 >>> 24]! ^ td1[(t2 >>> 16) & 255]! ^ td2[(t1 >>> 8) & 255]! ^ td3[t0 & 255]! ^ k3[r]!;
     }
     // Last round: InvShiftRows + InvSubBytes + AddRoundKey, no InvMixColumns; then the CBC XOR.
-    const k = dk.length - 4;
-    s0 = ((invSbox[t0 >>> 24]! << 24) | (invSbox[(t3 >>> 16) & 255]! << 16) | (invSbox[(t2 >>> 8) & 255]! << 8) | invSbox[t1 & 255]!) ^ dk[k]! ^ p0;
-    s1 = ((invSbox[t1 >>> 24]! << 24) | (invSbox[(t0 >>> 16) & 255]! << 16) | (invSbox[(t3 >>> 8) & 255]! << 8) | invSbox[t2 & 255]!) ^ dk[k + 1]! ^ p1;
-    s2 = ((invSbox[t2 >>> 24]! << 24) | (invSbox[(t1 >>> 16) & 255]! << 16) | (invSbox[(t0 >>> 8) & 255]! << 8) | invSbox[t3 & 255]!) ^ dk[k + 2]! ^ p2;
-    s3 = ((invSbox[t3 >>> 24]! << 24) | (invSbox[(t2 >>> 16) & 255]! << 16) | (invSbox[(t1 >>> 8) & 255]! << 8) | invSbox[t0 & 255]!) ^ dk[k + 3]! ^ p3;
-    out[o] = s0 >>> 24; out[o + 1] = s0 >>> 16; out[o + 2] = s0 >>> 8; out[o + 3] = s0;
-    out[o + 4] = s1 >>> 24; out[o + 5] = s1 >>> 16; out[o + 6] = s1 >>> 8; out[o + 7] = s1;
-    out[o + 8] = s2 >>> 24; out[o + 9] = s2 >>> 16; out[o + 10] = s2 >>> 8; out[o + 11] = s2;
-    out[o + 12] = s3 >>> 24; out[o + 13] = s3 >>> 16; out[o + 14] = s3 >>> 8; out[o + 15] = s3;
+    dout.setInt32(o, ((invSbox[t0 >>> 24]! << 24) | (invSbox[(t3 >>> 16) & 255]! << 16) | (invSbox[(t2 >>> 8) & 255]! << 8) | invSbox[t1 & 255]!) ^ l0 ^ p0);
+    dout.setInt32(o + 4, ((invSbox[t1 >>> 24]! << 24) | (invSbox[(t0 >>> 16) & 255]! << 16) | (invSbox[(t3 >>> 8) & 255]! << 8) | invSbox[t2 & 255]!) ^ l1 ^ p1);
+    dout.setInt32(o + 8, ((invSbox[t2 >>> 24]! << 24) | (invSbox[(t1 >>> 16) & 255]! << 16) | (invSbox[(t0 >>> 8) & 255]! << 8) | invSbox[t3 & 255]!) ^ l2 ^ p2);
+    dout.setInt32(o + 12, ((invSbox[t3 >>> 24]! << 24) | (invSbox[(t2 >>> 16) & 255]! << 16) | (invSbox[(t1 >>> 8) & 255]! << 8) | invSbox[t0 & 255]!) ^ l3 ^ p3);
     p0 = c0;
     p1 = c1;
     p2 = c2;

@@ -1,32 +1,54 @@
 /**
- * HMAC (RFC 2104; FIPS 198-1) over SHA-1 and SHA-256, both with a 64-byte block. The key is hashed first
- * when longer than a block. The inner and outer inputs are built with native copies (`set`), so the only
- * interpreted work is the two hash calls.
+ * HMAC (RFC 2104; FIPS 198-1) over SHA-1 and SHA-256, both with a 64-byte block. A key longer than the block
+ * is hashed first.
+ *
+ * Built for XS, where every interpreted operation counts: the inner input (key ^ ipad, message, room for
+ * padding) and the outer input (key ^ opad, room for the inner digest and padding) are laid out once; the
+ * inner digest is written straight into the outer input; the pads are applied four bytes at a time through
+ * Int32Array views of the fresh (hence aligned) buffers. XOR with a byte repeated four times is the same in
+ * either byte order, so the views' host endianness does not matter.
  */
-import { sha1 } from './sha1.js';
-import { sha256 } from './sha256.js';
+import { sha1Into } from './sha1.js';
+import { sha256Into } from './sha256.js';
 
-const BLOCK = 64;
+type HashInto = (m: Uint8Array, n: number, out: Uint8Array, at: number) => void;
 
-function hmac(hash: (message: Uint8Array) => Uint8Array, digestLength: number, key: Uint8Array, message: Uint8Array): Uint8Array {
-  const k = key.length > BLOCK ? hash(key) : key;
-  const inner = new Uint8Array(BLOCK + message.length);
-  const outer = new Uint8Array(BLOCK + digestLength);
-  inner.set(k);
-  for (let i = 0; i < BLOCK; i++) {
-    const b = inner[i]!;
-    inner[i] = b ^ 0x36;
-    outer[i] = b ^ 0x5c;
+function hmac(hashInto: HashInto, size: number, key: Uint8Array, message: Uint8Array): Uint8Array {
+  const n = message.length;
+  // Both buffers are sized as the hash functions require: (length + 72) & ~63, zero beyond the data.
+  const inner = new Uint8Array((n + 136) & ~63);
+  const outer = new Uint8Array((size + 136) & ~63);
+  if (key.length > 64) {
+    const k = new Uint8Array((key.length + 72) & ~63);
+    k.set(key);
+    hashInto(k, key.length, inner, 0);
+  } else {
+    inner.set(key);
   }
-  inner.set(message, BLOCK);
-  outer.set(hash(inner), BLOCK);
-  return hash(outer);
+  // Only the words the key touches need an XOR; the rest of each pad is the pad byte itself (native fill).
+  const iw = new Int32Array(inner.buffer, 0, 16);
+  const ow = new Int32Array(outer.buffer, 0, 16);
+  const used = (Math.min(key.length, 64) + 3) >> 2;
+  let i = 0;
+  let x: number;
+  for (; i < used; i++) {
+    x = iw[i]!;
+    iw[i] = x ^ 0x36363636;
+    ow[i] = x ^ 0x5c5c5c5c;
+  }
+  iw.fill(0x36363636, i);
+  ow.fill(0x5c5c5c5c, i);
+  inner.set(message, 64);
+  hashInto(inner, 64 + n, outer, 64);
+  const out = new Uint8Array(size);
+  hashInto(outer, 64 + size, out, 0);
+  return out;
 }
 
 export function hmacSha1(key: Uint8Array, message: Uint8Array): Uint8Array {
-  return hmac(sha1, 20, key, message);
+  return hmac(sha1Into, 20, key, message);
 }
 
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
-  return hmac(sha256, 32, key, message);
+  return hmac(sha256Into, 32, key, message);
 }
