@@ -6,7 +6,7 @@
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTlsServer } from 'node:tls';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CloudBroker } from './broker.js';
@@ -107,6 +107,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   if (tempDir) cleanups.push(() => rm(tempDir, { recursive: true, force: true }));
   try {
     // The registry first: a corrupt state file must stop the start before anything is written next to it.
+    if (statePath !== undefined) await mkdir(dirname(statePath), { recursive: true, mode: 0o700 });
     const registry = await Registry.open(products, statePath);
     const pki = await CloudPki.open(pkiDir, lanAddresses());
     cleanups.push(() => registry.flush());

@@ -3,6 +3,7 @@
  * boundaries next to them (4096-byte body accepted, 4097 refused; skew S accepted, S+1 refused).
  */
 import { strict as assert } from 'node:assert';
+import { request } from 'node:https';
 import { startCloud, REFUSALS, type RunningCloud } from '../../host-sim/cloud/index.js';
 import { post, registerV1, v1Body, v2Request, V1_ERROR, V1_SUCCESS, V2_ERROR, V2_SUCCESS, type HttpAnswer } from './tc-client.js';
 
@@ -186,6 +187,19 @@ describe('cloud gateway: refusals', function () {
     expectV1(await post(cloud, '/register/dev', over + ' '.repeat(4097 - over.length)), 'too-large');
     const { body: v2body, headers } = v2Request({ ...base, deviceName: 'size-3' });
     expectV2(await post(cloud, '/device/register', v2body + ' '.repeat(10_000), headers), 'too-large');
+    // Chunked (no Content-Length): the cap applies while streaming; 1 MB in 1000-byte chunks.
+    const chunked = await new Promise<HttpAnswer>((resolve, reject) => {
+      const url = new URL(cloud.gateway);
+      const req = request({ host: 'localhost', port: Number(url.port), path: '/register/dev', method: 'POST', ca: cloud.caPem, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => { text += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, json: undefined }));
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 1000; i++) req.write('z'.repeat(1000));
+      req.end();
+    });
+    expectV1(chunked, 'too-large');
     // A big body does not hurt the next request.
     assert.match((await post(cloud, '/register/dev', v1Body({ ...base, deviceName: 'size-4' }))).text, V1_SUCCESS);
   });

@@ -66,6 +66,12 @@ describe('cloud state: restart with a state file', function () {
     assert.equal(Number(limit?.[1]), REFUSALS['limit-reached'].v1);
   });
 
+  it('creates the state file\'s folder when it does not exist yet', async () => {
+    cloud = await startCloud({ products, statePath: join(dir, 'new', 'deeper', 'state.json') });
+    assert.equal(cloud.ca, join(dir, 'new', 'deeper', 'ca.pem'));
+    assert.ok(statSync(join(dir, 'new', 'deeper', 'state.json')).isFile(), 'written at start: an unwritable path fails early');
+  });
+
   it('refuses to start on a corrupt state file rather than wiping it', async () => {
     const corrupt = join(dir, 'corrupt.json');
     writeFileSync(corrupt, '{"version":1,"devices":[{"productId":5}],"replay":[]}');
