@@ -133,6 +133,7 @@ ${exportsObject}
 })(${BUFFER_CONSTRUCTORS.map((c) => `track(${c})`).join(', ')});
 loading = false;
 globalThis.__xsLoadTimeBuffers[${name}] = recorded.map((made) => ({ made, copy: xsTest.bytesOfBuffer(made).slice() }));
+recorded.length = 0; // the proxies stay reachable from the bundle: do not let them keep temporaries alive
 })();\n`;
 }
 
