@@ -137,7 +137,7 @@ export class Gateway {
       (error: unknown) => {
         const refusal = error instanceof Refusal ? error : error instanceof BodyTooLarge ? new Refusal('too-large') : new Refusal('internal');
         if (!(error instanceof Refusal) && !(error instanceof BodyTooLarge)) this.#deps.log(`gateway: internal error: ${(error as Error)?.message ?? String(error)}`);
-        const who = (error as { who?: string }).who;
+        const who = (error as { who?: string } | null)?.who;
         this.#deps.log(`register ${api} ${who ?? path}: refused (${api === 'v1' ? REFUSALS[refusal.reason].v1 : REFUSALS[refusal.reason].v2} ${refusal.message})`);
         this.#send(res, this.#errorBody(api, refusal, requestId), error instanceof BodyTooLarge);
       },

@@ -18,11 +18,20 @@ export const CONNECT_USAGE = 'tc-iot-device connect -c FILE [--broker URL] [--ga
 const CONNECT_OPTIONS = Object.freeze({ ...REGISTER_OPTIONS, broker: { type: 'string' } } as const);
 
 export async function runConnect(argv: string[], io: CliIo): Promise<number> {
-  const json = argv.includes('--json');
+  // --publish's two values are taken out first: a message may itself read "--json".
+  let extracted: ReturnType<typeof extractPublish> | undefined;
+  let extractError: unknown;
+  try {
+    extracted = extractPublish(argv);
+  } catch (error) {
+    extractError = error;
+  }
+  const json = (extracted?.rest ?? argv).includes('--json');
   const output = new CommandOutput(io, json, 'connect');
   const context: FailureContext = { step: 'load' };
   try {
-    const { rest, publish } = extractPublish(argv);
+    if (extracted === undefined) throw extractError;
+    const { rest, publish } = extracted;
     const { values } = parseCommandArgs(rest, CONNECT_OPTIONS);
     if (values.help === true) {
       io.stdout(`${CONNECT_USAGE}\n`);
