@@ -7,6 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { caPemFor, DeviceInfoFileStorage, DIGICERT_GLOBAL_ROOT_CA_PEM, iotErrorFromNode, Logger, redactSecrets, TENCENT_IOTHUB_ROOT_PEM } from '../../hal/node/index.js';
 
 describe('Node HAL details', () => {
@@ -79,6 +80,7 @@ describe('Node HAL details', () => {
       const digicert = new X509Certificate(DIGICERT_GLOBAL_ROOT_CA_PEM);
       assert.match(digicert.subject, /CN=DigiCert Global Root CA/);
       assert.equal(digicert.fingerprint256, '43:48:A0:E9:44:4C:78:CB:26:5E:05:8D:5E:89:44:B4:D8:4F:96:62:BD:26:DB:25:7F:89:34:A4:43:C7:01:61');
+      assert.ok(rootCertificates.some((pem) => new X509Certificate(pem).fingerprint256 === digicert.fingerprint256), "in Node's bundled root store");
       assert.equal(caPemFor('public-web'), DIGICERT_GLOBAL_ROOT_CA_PEM);
       assert.equal(caPemFor('tencent-iothub'), TENCENT_IOTHUB_ROOT_PEM);
       assert.equal(caPemFor('public-web', 'CONFIGURED'), 'CONFIGURED');
