@@ -4,7 +4,8 @@
  * Registers and logs in N simulated devices (distinct names, each with its own device-info file) against the
  * in-process local cloud, C at a time, through the same composition root as `register` and `connect`.
  * A progress bar on a terminal only (stderr); a summary at the end; with --json exactly one object:
- * {"devices","registered","connected","failed","p50Ms","p95Ms","durationMs"}.
+ * {"devices","registered","connected","failed","p50Ms","p95Ms","durationMs"}. Exit 0 when every device
+ * registered and logged in, 1 when any failed (the summary counts them), the usual codes for usage errors.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,7 @@ export async function runFleet(argv: string[], io: CliIo): Promise<number> {
     let registered = 0;
     let connected = 0;
     let failed = 0;
+    let done = 0;
     const latencies: number[] = [];
     const failures = new Map<string, number>();
     const showProgress = io.stderrIsTTY && !json;
@@ -93,7 +95,8 @@ export async function runFleet(argv: string[], io: CliIo): Promise<number> {
         failures.set(key, (failures.get(key) ?? 0) + 1);
         logger.log('warn', `${deviceName} failed: ${key}`);
       }
-      if (showProgress) io.stderr(progressBar(registered + failed, count, failed));
+      done += 1;
+      if (showProgress) io.stderr(progressBar(done, count, failed));
     });
     const durationMs = Date.now() - started;
     if (showProgress) io.stderr('\n');
