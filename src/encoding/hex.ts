@@ -6,6 +6,19 @@ const DIGITS = '0123456789abcdef';
 /** One two-character string per byte value, so encoding is one lookup per byte (cheap on XS). */
 const BYTE_TO_HEX: readonly string[] = Object.freeze(Array.from({ length: 256 }, (_, b) => DIGITS[b >> 4]! + DIGITS[b & 15]!));
 
+/**
+ * Character code (< 128) → digit value (either case), or -16 for a non-digit: the or of two table entries
+ * (hi << 4 | lo) is then negative when either is bad, one test per byte. Never written after load.
+ */
+const NIBBLE: Int8Array = (() => {
+  const table = new Int8Array(128).fill(-16);
+  for (let i = 0; i < 16; i++) {
+    table[DIGITS.charCodeAt(i)] = i;
+    table[DIGITS.toUpperCase().charCodeAt(i)] = i;
+  }
+  return table;
+})();
+
 export function hexEncode(bytes: Uint8Array): string {
   const n = bytes.length;
   let out = '';
@@ -13,23 +26,19 @@ export function hexEncode(bytes: Uint8Array): string {
   return out;
 }
 
-/** Value of one hex digit (either case), or -1. */
-function nibble(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48; // 0-9
-  c |= 0x20; // fold A-F onto a-f
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
-}
-
 export function hexDecode(text: string): Uint8Array {
   const n = text.length;
   if ((n & 1) !== 0) throw new IotError('bad-input', 'hex text has an odd length');
   const out = new Uint8Array(n >> 1);
-  for (let i = 0; i < n; i += 2) {
-    const hi = nibble(text.charCodeAt(i));
-    const lo = nibble(text.charCodeAt(i + 1));
-    if (hi < 0 || lo < 0) throw new IotError('bad-input', 'hex text has a non-hex character');
-    out[i >> 1] = (hi << 4) | lo;
+  const t = NIBBLE;
+  let hi: number, lo: number, v: number;
+  for (let i = 0, o = 0; i < n; i += 2, o++) {
+    hi = text.charCodeAt(i);
+    lo = text.charCodeAt(i + 1);
+    v = (t[hi]! << 4) | t[lo]!;
+    // Codes ≥ 128 index past the table (undefined → 0), hence the separate range test.
+    if (v < 0 || (hi | lo) > 127) throw new IotError('bad-input', 'hex text has a non-hex character');
+    out[o] = v;
   }
   return out;
 }

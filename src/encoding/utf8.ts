@@ -3,6 +3,10 @@
  * because these bytes are signed and sent to a server: a lone surrogate cannot be encoded, and the decoder
  * refuses overlong forms, encoded surrogates, code points above U+10FFFF and truncated sequences rather than
  * substituting U+FFFD.
+ *
+ * What passes through here is almost all ASCII (JSON, PEM), and the certificate payload is about 3 KB, so
+ * both directions have an ASCII fast path written for XS (one read, one test, one write per character), and
+ * the decoder turns runs of ASCII bytes into text with one native call each.
  */
 import { IotError } from '../errors.js';
 
@@ -10,13 +14,31 @@ function malformed(): IotError {
   return new IotError('bad-input', 'malformed UTF-8');
 }
 
+/**
+ * Code units handed to one String.fromCharCode.apply call. Each becomes an argument on the XS stack, which is
+ * a few hundred slots on a Moddable device, so keep this small.
+ */
+const CHUNK = 128;
+
 export function utf8Encode(text: string): Uint8Array {
   const n = text.length;
-  // Worst case is 3 bytes per UTF-16 unit (a surrogate pair is 2 units for 4 bytes); trimmed at the end.
-  const out = new Uint8Array(n * 3);
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    let c = text.charCodeAt(i);
+  // Optimistic: one byte per character, for as long as the text is ASCII.
+  let out = new Uint8Array(n);
+  let i: number;
+  let c: number;
+  for (i = 0; i < n; i++) {
+    c = text.charCodeAt(i);
+    if (c > 0x7f) break;
+    out[i] = c;
+  }
+  if (i === n) return out;
+  // Not ASCII: at most 3 bytes per UTF-16 unit (a surrogate pair is 2 units for 4 bytes); trimmed at the end.
+  const ascii = out.subarray(0, i);
+  out = new Uint8Array(3 * n);
+  out.set(ascii);
+  let o = i;
+  for (; i < n; i++) {
+    c = text.charCodeAt(i);
     if (c < 0x80) {
       out[o++] = c;
     } else if (c < 0x800) {
@@ -41,52 +63,66 @@ export function utf8Encode(text: string): Uint8Array {
   return out.slice(0, o);
 }
 
-/** Strings are built from UTF-16 units in slices of this many, to stay far below engines' argument limits. */
-const CHUNK = 4096;
+/** The text of `bytes[start, end)`, all ASCII, in CHUNK-sized native calls. */
+function asciiRun(bytes: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i += CHUNK) {
+    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(i + CHUNK, end)) as unknown as number[]);
+  }
+  return s;
+}
 
 export function utf8Decode(bytes: Uint8Array): string {
   const n = bytes.length;
   let out = '';
-  const units: number[] = [];
+  let start = 0; // where the current run of ASCII bytes began
   let i = 0;
+  let b0: number, b1: number, b2: number, b3: number, c: number;
+  // Skip the leading ASCII four bytes at a time (one word read and one mask test; byte order does not matter
+  // for a test of every byte's top bit). Needs an aligned view, which a freshly made array always is.
+  if ((bytes.byteOffset & 3) === 0) {
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset, n >> 2);
+    const count = words.length;
+    while (i < count && (words[i]! & 0x80808080) === 0) i++;
+    i <<= 2;
+  }
   while (i < n) {
-    const b0 = bytes[i]!;
+    b0 = bytes[i]!;
     if (b0 < 0x80) {
-      units.push(b0);
       i++;
-    } else if (b0 >= 0xc2 && b0 <= 0xdf) {
+      continue;
+    }
+    if (start < i) out += asciiRun(bytes, start, i);
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
       // 2 bytes; 0xc0/0xc1 would be overlong encodings of ASCII
       if (i + 1 >= n) throw malformed();
-      const b1 = bytes[i + 1]!;
+      b1 = bytes[i + 1]!;
       if ((b1 & 0xc0) !== 0x80) throw malformed();
-      units.push(((b0 & 0x1f) << 6) | (b1 & 63));
+      out += String.fromCharCode(((b0 & 0x1f) << 6) | (b1 & 63));
       i += 2;
     } else if (b0 >= 0xe0 && b0 <= 0xef) {
       if (i + 2 >= n) throw malformed();
-      const b1 = bytes[i + 1]!;
-      const b2 = bytes[i + 2]!;
+      b1 = bytes[i + 1]!;
+      b2 = bytes[i + 2]!;
       if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) throw malformed();
-      const c = ((b0 & 0x0f) << 12) | ((b1 & 63) << 6) | (b2 & 63);
+      c = ((b0 & 0x0f) << 12) | ((b1 & 63) << 6) | (b2 & 63);
       if (c < 0x800 || (c >= 0xd800 && c <= 0xdfff)) throw malformed(); // overlong, or an encoded surrogate
-      units.push(c);
+      out += String.fromCharCode(c);
       i += 3;
     } else if (b0 >= 0xf0 && b0 <= 0xf4) {
       if (i + 3 >= n) throw malformed();
-      const b1 = bytes[i + 1]!;
-      const b2 = bytes[i + 2]!;
-      const b3 = bytes[i + 3]!;
+      b1 = bytes[i + 1]!;
+      b2 = bytes[i + 2]!;
+      b3 = bytes[i + 3]!;
       if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80) throw malformed();
-      const c = ((b0 & 0x07) << 18) | ((b1 & 63) << 12) | ((b2 & 63) << 6) | (b3 & 63);
+      c = ((b0 & 0x07) << 18) | ((b1 & 63) << 12) | ((b2 & 63) << 6) | (b3 & 63);
       if (c < 0x10000 || c > 0x10ffff) throw malformed(); // overlong, or beyond Unicode
-      units.push(0xd800 + ((c - 0x10000) >> 10), 0xdc00 + ((c - 0x10000) & 0x3ff));
+      out += String.fromCharCode(0xd800 + ((c - 0x10000) >> 10), 0xdc00 + ((c - 0x10000) & 0x3ff));
       i += 4;
     } else {
       throw malformed(); // a continuation byte where a sequence should start, or 0xc0, 0xc1, 0xf5-0xff
     }
-    if (units.length >= CHUNK) {
-      out += String.fromCharCode.apply(null, units);
-      units.length = 0;
-    }
+    start = i;
   }
-  return out + String.fromCharCode.apply(null, units);
+  return start < n ? out + asciiRun(bytes, start, n) : out;
 }

@@ -87,6 +87,24 @@ describe('utf8Decode', () => {
     );
   });
 
+  it('finds the first non-ASCII byte wherever it falls in a word, in aligned and unaligned views', () => {
+    // The decoder skips leading ASCII four bytes at a time when the view is aligned; exercise every position.
+    for (let prefix = 0; prefix < 12; prefix++) {
+      for (const tail of ['\u00e9', '\u20ac!', '\u{1f600}abc', 'plain']) {
+        const text = 'a'.repeat(prefix) + tail;
+        const encoded = Buffer.from(text, 'utf8');
+        for (let offset = 0; offset < 4; offset++) {
+          const backing = new Uint8Array(encoded.length + offset);
+          backing.set(encoded, offset);
+          assert.equal(utf8Decode(backing.subarray(offset)), text, `prefix ${prefix}, offset ${offset}`);
+        }
+      }
+    }
+    const bad = new Uint8Array(8).fill(0x61);
+    bad[5] = 0xff;
+    assert.throws(() => utf8Decode(bad), isBadInput);
+  });
+
   it('decodes long text (more than one internal chunk)', () => {
     const text = 'ab\u00e9\u20ac\u{1f600}'.repeat(3000);
     assert.equal(utf8Decode(new Uint8Array(Buffer.from(text, 'utf8'))), text);
