@@ -24,8 +24,8 @@ function refusalHint(error: IotError, context: FailureContext): string {
   const text = `${error.serverMessage ?? ''} ${error.message}`.toLowerCase();
   const file = context.file ?? 'the device-info file';
   if (context.step === 'connect') {
-    if (error.serverCode === 5 || text.includes('not authorized')) return `the broker refused the login (not authorized): check that the device exists and is enabled, and that the credential in ${file} belongs to it`;
-    return `the broker refused the login: the stored credential is not valid (a newer registration replaced it, or the file was edited); if the device never connected, register again with --force`;
+    if (error.serverCode === 5 || text.includes('not authorized')) return `check that the device exists and is enabled, and that the credential in ${file} belongs to it`;
+    return 'the stored credential is not valid (a newer registration replaced it, or the file was edited); if the device never connected, register again with --force';
   }
   if (context.step === 'publish' || context.step === 'subscribe') return 'the broker refused it: a device may only use its own topics (<productId>/<deviceName>/…)';
   if (error.serverCode === 1010 || text.includes('signature')) return `the signature was refused: check productSecret (and productId) in ${file}`;
@@ -42,7 +42,7 @@ function hint(error: IotError, context: FailureContext): string {
   switch (error.code) {
     case 'refused': return refusalHint(error, context);
     case 'clock': return 'set the system clock (e.g. enable NTP) and retry';
-    case 'tls': return 'for a local cloud pass its CA with --ca FILE; for Tencent, check the host name';
+    case 'tls': return error.message.includes('--ca') ? "for Tencent's own servers, check the host name and the system date" : "for a local cloud pass its CA with --ca FILE; for Tencent's own servers, check the host name and the system date";
     case 'transport': return context.step === 'connect' ? 'check --broker and the network, then retry' : 'check --gateway and the network, then retry';
     case 'timeout': return 'the network or the server is slow or unreachable; retry later';
     case 'unavailable': return 'the server is temporarily unavailable; retry later';
