@@ -3,9 +3,6 @@ import { IotError } from '../errors.js';
 
 const DIGITS = '0123456789abcdef';
 
-/** One two-character string per byte value, so encoding is one lookup per byte (cheap on XS). */
-const BYTE_TO_HEX: readonly string[] = Object.freeze(Array.from({ length: 256 }, (_, b) => DIGITS[b >> 4]! + DIGITS[b & 15]!));
-
 /**
  * Character code (< 128) → digit value (either case), or -16 for a non-digit: the or of two table entries
  * (hi << 4 | lo) is then negative when either is bad, one test per byte. Never written after load.
@@ -22,7 +19,12 @@ const NIBBLE: Int8Array = (() => {
 export function hexEncode(bytes: Uint8Array): string {
   const n = bytes.length;
   let out = '';
-  for (let i = 0; i < n; i++) out += BYTE_TO_HEX[bytes[i]!]!;
+  // Two string indexings per byte rather than a 256-string table: hex output is short (digests), and the
+  // table would cost more memory than it saves time.
+  for (let i = 0, b; i < n; i++) {
+    b = bytes[i]!;
+    out += DIGITS[b >> 4]! + DIGITS[b & 15]!;
+  }
   return out;
 }
 
