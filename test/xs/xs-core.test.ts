@@ -3,7 +3,7 @@
 // The full vector run (incl. one million "a") is `npm run test:xs`.
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
-import { CORE_BUNDLE_PATH, loadCoreAndSuite, runSuiteInXs } from './core-in-xs.js';
+import { CORE_BUNDLE_PATH, loadCoreAndSuite, readTencentVectors, runSuiteInXs } from './core-in-xs.js';
 import type { CheckResult } from './vector-suite.js';
 import { startXs, XsEvaluationError } from './xs-host.js';
 import type { XsHost } from './xs-host.js';
@@ -105,6 +105,32 @@ describe('dist/core.js on the XS engine', function () {
       assert.equal(failures(results), '', 'checks failed with the core hardened');
       // An IotError must still be constructible when its prototype chain is frozen (no `this.name = …`).
       await assert.rejects(xs.value('core.base64Decode("A")'), (error: unknown) => error instanceof XsEvaluationError && error.xsCode === 'bad-input');
+    } finally {
+      await xs.close();
+    }
+  });
+
+  it('the vector suite fails a wrong or missing function, and names it without printing secrets', async () => {
+    const xs = await startXs({ name: 'xs-core-test-broken' });
+    try {
+      await loadCoreAndSuite(xs);
+      // The classic v1 mistake (Base64 of the raw MAC), a SHA-256 that returns zeros, and a missing export.
+      await xs.run(`globalThis.core = Object.assign({}, core, {
+  v1Signature: (secret, source) => core.base64Encode(core.hmacSha1(core.asciiBytes(secret), core.asciiBytes(source))),
+  sha256: () => new Uint8Array(32),
+  decryptPayload: undefined,
+}); undefined;`);
+      const results = await runSuiteInXs(xs, QUICK_GROUPS);
+      const failed = results.filter((r) => !r.ok);
+      const names = failed.map((r) => r.name);
+      const vectors = readTencentVectors();
+      assert.equal(names.filter((n) => /^v1\[\d\] signature$/.test(n)).length, vectors.legacyRegister.length);
+      assert.ok(names.filter((n) => n.startsWith('sha256[')).length >= 4, 'a zero SHA-256 passed the suite');
+      assert.ok(failed.some((r) => /does not export decryptPayload/.test(r.detail ?? '')), 'a missing export was not reported');
+      // Nothing else broke: every failure is one of the three planted faults (or a check that uses them).
+      assert.ok(names.every((n) => /^(v1\[\d\] signature|sha256\[|hmac-sha256\[|v2\[|payload\[)/.test(n)), `unexpected failures: ${names.join(', ')}`);
+      const secrets = [...vectors.legacyRegister.flatMap((v) => [v.productSecret, v.signature]), ...vectors.mqtt.flatMap((m) => [m.psk, m.password])];
+      for (const r of failed) for (const secret of secrets) assert.ok(!(r.detail ?? '').includes(secret), `${r.name} prints a secret`);
     } finally {
       await xs.close();
     }
