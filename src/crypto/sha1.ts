@@ -7,8 +7,8 @@
  *   updated in place (W[t] = ROTL1(W[t-3] ^ W[t-8] ^ W[t-14] ^ W[t-16]) needs only the last sixteen words,
  *   so a window of twenty can be refilled slot by slot); a local costs one byte code, an array element five;
  * - twenty rounds are written out, one per iteration of a four-pass loop, so each pass is exactly one of
- *   the four stages of §4.1.1 / §4.2.1; the stage picks f with two booleans (a branch is cheaper than
- *   a fourth copy of the body would be in size);
+ *   the four stages of §4.1.1 / §4.2.1; two booleans set per stage pick f by branching (about three
+ *   operations a round, where four separate copies of the body would cost four times the code);
  * - the working variables' roles are rotated in the source, so a round assigns only e and b;
  * - big-endian words are read and written with DataView (one native call each).
  */
