@@ -2,31 +2,81 @@
  * tc-iot-device fleet -n N [--concurrency C] [--json]
  *
  * Registers and logs in N simulated devices (distinct names, each with its own device-info file) against the
- * in-process local cloud, C at a time, through the same composition root as `register` and `connect`.
+ * in-process local cloud — or, with -c TEMPLATE, against --gateway/--broker (--ca) — C at a time, through the same composition root as `register` and `connect`.
  * A progress bar on a terminal only (stderr); a summary at the end; with --json exactly one object:
  * {"devices","registered","connected","failed","p50Ms","p95Ms","durationMs"}. Exit 0 when every device
  * registered and logged in, 1 when any failed (the summary counts them), the usual codes for usage errors.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '../../hal/node/index.js';
-import { isIotError } from '../../src/errors.js';
+import { IotError, isIotError } from '../../src/errors.js';
+import { parseDeviceInfo } from '../../src/device/device-info.js';
 import { logLevelFrom, parseCommandArgs } from '../cli-args.js';
 import { CommandOutput, type CliIo } from '../cli-output.js';
 import { connectHostDevice, openHostDevice, registerHostDevice } from '../device.js';
 import { writeNewDeviceInfo } from '../device-info-file.js';
-import { parseBrokerUrl, parseGatewayUrl } from '../endpoint-url.js';
+import { parseBrokerUrl, parseGatewayUrl, type BrokerEndpoint, type GatewayEndpoint } from '../endpoint-url.js';
 import { percentile, runPool } from '../fleet-stats.js';
 import { startLocalCloud, type LocalCloud } from '../local-cloud.js';
 import { UsageError } from '../usage-error.js';
+import { readCaFile } from './shared.js';
 
-export const FLEET_USAGE = 'tc-iot-device fleet -n N [--concurrency C] [--json] [-v|--log-level LEVEL]';
+export const FLEET_USAGE = 'tc-iot-device fleet -n N [--concurrency C] [-c TEMPLATE --gateway URL --broker URL --ca FILE] [--json] [-v|--log-level LEVEL]';
 
 const FLEET_OPTIONS = Object.freeze({
   count: { type: 'string', short: 'n' },
   concurrency: { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  gateway: { type: 'string' },
+  broker: { type: 'string' },
+  ca: { type: 'string' },
 } as const);
+
+/** Which product the fleet's devices belong to, and where they register and log in. */
+interface FleetTarget {
+  productId: string;
+  productSecret: string;
+  authMode: 'KEY' | 'CERT';
+  region: string;
+  /** Device names are `<prefix>-000001` … */
+  prefix: string;
+  gateway?: GatewayEndpoint;
+  broker?: BrokerEndpoint;
+  caPem?: string;
+  description: string;
+}
+
+/**
+ * Another cloud (a `tc-iot-device cloud` elsewhere, or Tencent's): the product comes from a device-info file
+ * used as a template (its deviceName becomes the name prefix), so the product secret never sits on a command line.
+ */
+async function externalTarget(values: { config?: string | undefined; gateway?: string | undefined; broker?: string | undefined; ca?: string | undefined }): Promise<FleetTarget> {
+  const file = values.config!;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new IotError('bad-input', `cannot read the template device-info file ${file} (${(error as { code?: string }).code ?? 'error'})`, { cause: error });
+  }
+  const info = parseDeviceInfo(text);
+  if (info.productSecret === '') throw new IotError('bad-input', `${file} has no productSecret: the fleet registers every device`);
+  // Names get "-000001" appended and must stay within Tencent's 48 characters.
+  if (info.deviceName.length > 41) throw new IotError('bad-input', `deviceName in ${file} is the fleet's name prefix and may have at most 41 characters`);
+  const caPem = await readCaFile(values.ca);
+  return {
+    productId: info.productId,
+    productSecret: info.productSecret,
+    authMode: info.authMode,
+    region: info.region,
+    prefix: info.deviceName,
+    ...(values.gateway === undefined ? {} : { gateway: parseGatewayUrl(values.gateway) }),
+    ...(values.broker === undefined ? {} : { broker: parseBrokerUrl(values.broker) }),
+    ...(caPem === undefined ? {} : { caPem }),
+    description: `${values.gateway ?? `the ${info.region} gateway`}, ${values.broker ?? `the ${info.region} broker`}`,
+  };
+}
 
 const MAX_DEVICES = 100000;
 
@@ -59,12 +109,21 @@ export async function runFleet(argv: string[], io: CliIo): Promise<number> {
     const count = positiveInteger(values.count, '-n', undefined, MAX_DEVICES);
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 50, 1000);
     const logger = new Logger({ level: logLevelFrom(values), write: io.stderr });
-    cloud = await startLocalCloud('KEY');
-    logger.addSecret(cloud.productSecret);
-    const gateway = parseGatewayUrl(cloud.gatewayUrl);
-    const broker = parseBrokerUrl(cloud.brokerUrl);
+    let target: FleetTarget;
+    if (values.config !== undefined) {
+      target = await externalTarget(values);
+    } else {
+      if (values.gateway !== undefined || values.broker !== undefined || values.ca !== undefined) throw new UsageError('fleet with --gateway/--broker/--ca needs -c TEMPLATE (a device-info file naming the product)');
+      cloud = await startLocalCloud('KEY');
+      target = {
+        productId: cloud.productId, productSecret: cloud.productSecret, authMode: 'KEY', region: 'china', prefix: 'fleet',
+        gateway: parseGatewayUrl(cloud.gatewayUrl), broker: parseBrokerUrl(cloud.brokerUrl), caPem: cloud.caPem,
+        description: `the local cloud (${cloud.gatewayUrl}, ${cloud.brokerUrl})`,
+      };
+    }
+    logger.addSecret(target.productSecret);
     folder = await mkdtemp(join(tmpdir(), 'tc-iot-device-fleet-'));
-    output.say(`fleet: ${count} devices of product ${cloud.productId}, ${concurrency} at a time, against the local cloud (${cloud.gatewayUrl}, ${cloud.brokerUrl})`);
+    output.say(`fleet: ${count} devices of product ${target.productId}, ${concurrency} at a time, against ${target.description}`);
 
     let registered = 0;
     let connected = 0;
@@ -74,18 +133,18 @@ export async function runFleet(argv: string[], io: CliIo): Promise<number> {
     const failures = new Map<string, number>();
     const showProgress = io.stderrIsTTY && !json;
     const started = Date.now();
-    const activeCloud = cloud;
     const activeFolder = folder;
+    const t = target;
     await runPool(count, concurrency, async (index) => {
-      const deviceName = `fleet-${String(index + 1).padStart(6, '0')}`;
+      const deviceName = `${t.prefix}-${String(index + 1).padStart(6, '0')}`;
       const file = join(activeFolder, `${deviceName}.json`);
       const deviceStarted = Date.now();
       try {
-        await writeNewDeviceInfo(file, { authMode: 'KEY', productId: activeCloud.productId, productSecret: activeCloud.productSecret, deviceName });
-        const device = await openHostDevice(file, { logger, caPem: activeCloud.caPem });
-        const result = await registerHostDevice(device, { api: 'v1', gateway });
+        await writeNewDeviceInfo(file, { authMode: t.authMode, productId: t.productId, productSecret: t.productSecret, deviceName, region: t.region });
+        const device = await openHostDevice(file, { logger, ...(t.caPem === undefined ? {} : { caPem: t.caPem }) });
+        const result = await registerHostDevice(device, { api: 'v1', ...(t.gateway === undefined ? {} : { gateway: t.gateway }) });
         if (result.registered) registered += 1;
-        const session = await connectHostDevice(device, { broker });
+        const session = await connectHostDevice(device, t.broker === undefined ? {} : { broker: t.broker });
         connected += 1;
         await session.session.end();
         latencies.push(Date.now() - deviceStarted);

@@ -1,6 +1,6 @@
 /** `tc-iot-device demo` (what npm start runs) and a small `fleet`, as child processes: no network, no arguments. */
 import { strict as assert } from 'node:assert';
-import { assertBuilt, runCli } from './helpers.js';
+import { assertBuilt, CERT_PRODUCT, cSdkDeviceInfo, runCli, startTestCloud, writeDeviceFile } from './helpers.js';
 
 describe('tc-iot-device demo and fleet', function () {
   this.timeout(120000);
@@ -35,5 +35,22 @@ describe('tc-iot-device demo and fleet', function () {
     assert.deepEqual({ devices: summary.devices, registered: summary.registered, connected: summary.connected, failed: summary.failed }, { devices: 20, registered: 20, connected: 20, failed: 0 });
     for (const key of ['p50Ms', 'p95Ms', 'durationMs']) assert.ok(Number.isInteger(summary[key]) && summary[key] >= 0, key);
     assert.ok(summary.p50Ms <= summary.p95Ms && summary.p95Ms <= summary.durationMs);
+  });
+
+  it('fleet -c TEMPLATE against another cloud (--gateway, --broker, --ca): certificate devices, failed 0', async () => {
+    const test = await startTestCloud();
+    try {
+      const template = await writeDeviceFile(test.folder, cSdkDeviceInfo(CERT_PRODUCT, 'cfleet'));
+      const run = await runCli(['fleet', '-n', '4', '-c', template, '--gateway', test.cloud.gateway, '--broker', test.cloud.broker, '--ca', test.caFile, '--json']);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const summary = JSON.parse(run.stdout);
+      assert.deepEqual([summary.devices, summary.registered, summary.connected, summary.failed], [4, 4, 4, 0]);
+      const human = await runCli(['fleet', '-n', '2', '-c', template, '--gateway', test.cloud.gateway, '--broker', test.cloud.broker]);
+      assert.equal(human.code, 1, 'without --ca the TLS check fails for every device, and fleet says so');
+      assert.match(human.stdout, /failed 2 of 2/);
+      assert.match(human.stdout, /2 × tls: TLS verification failed/);
+    } finally {
+      await test.close();
+    }
   });
 });
