@@ -78,8 +78,8 @@ function expandDecryptionKey(key: Uint8Array): Int32Array {
   const rows = nk + 7; // rounds + 1
   const rk = new Int32Array(4 * rows);
   const kv = new DataView(key.buffer, key.byteOffset, key.length);
-  let i: number;
-  let t: number;
+  let i = 0;
+  let t = 0;
   let rcon = 1; // x^(i-1) in GF(2^8): 0x01 .. 0x80, then 0x1b, 0x36 (AES-128 needs ten)
   if (nk === 4) {
     // AES-128, the one Tencent uses: a row of four words is one round key, kept in locals.
@@ -162,8 +162,9 @@ export function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array)
   let p1 = ivv.getInt32(4);
   let p2 = ivv.getInt32(8);
   let p3 = ivv.getInt32(12);
-  let c0: number, c1: number, c2: number, c3: number, s0: number, s1: number, s2: number, s3: number;
-  let t0: number, t1: number, t2: number, t3: number, r: number, o: number;
+  // Initialised (not just declared) so that V8 sees numbers only and keeps the loop on its fast path.
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let t0 = 0, t1 = 0, t2 = 0, t3 = 0, r = 0, o = 0;
   for (o = 0; o < n; o += 16) {
     s0 = (c0 = din.getInt32(o)) ^ f0;
     s1 = (c1 = din.getInt32(o + 4)) ^ f1;
