@@ -66,6 +66,9 @@ export class PreferenceStorage implements CredentialStorage {
   }
 
   async save(value: StoredCredential): Promise<void> {
+    // The device limit applies to the credential as given (the same rule as the Node HAL), before any
+    // conversion: a value that could not be stored on every platform is refused here too.
+    if (textBytes(value) > MAX_STORED_CREDENTIAL_BYTES) throw new IotError('storage', `credential is larger than the ${MAX_STORED_CREDENTIAL_BYTES} bytes a device stores`);
     const record = encodeStoredCredential(value);
     if (record.length > MAX_STORED_CREDENTIAL_BYTES) throw new IotError('storage', `credential needs ${record.length} bytes; at most ${MAX_STORED_CREDENTIAL_BYTES} are stored`);
     const current = this.#current();
@@ -135,6 +138,17 @@ export class PreferenceStorage implements CredentialStorage {
       // Leaving a stale chunk costs flash space, not correctness.
     }
   }
+}
+
+/** Characters of the credential's text fields (PEM and Base64 are ASCII: characters = bytes). */
+function textBytes(value: StoredCredential): number {
+  const credential = value?.credential as Partial<Record<string, unknown>> | undefined;
+  let total = 0;
+  for (const field of ['deviceSecret', 'certificatePem', 'privateKeyPem']) {
+    const text = credential?.[field];
+    if (typeof text === 'string') total += text.length;
+  }
+  return total;
 }
 
 function encodeHeader(generation: number, record: Uint8Array): ArrayBuffer {
