@@ -3,11 +3,15 @@
  * encrypted. Only decryption is needed, so only the decryption tables exist.
  *
  * Tables (built once at load, never written afterwards, so XS preload can keep them in flash), 4.5 KiB:
- * - SBOX (256 B): the forward S-box, needed only by the key expansion (FIPS 197 §5.2).
- * - INV_SBOX (256 B): the inverse S-box, for the last round.
- * - TD0..TD3 (4 × 1 KiB): the "equivalent inverse cipher" T-tables (FIPS 197 §5.3.5): TD0[x] is the
- *   InvMixColumns column of InvSubBytes(x) in the top byte, TD1..TD3 are its byte rotations. Four tables
+ * - sbox (256 B): the forward S-box, needed only by the key expansion (FIPS 197 §5.2).
+ * - invSbox (256 B): the inverse S-box, for the last round.
+ * - td0..td3 (4 × 1 KiB): the "equivalent inverse cipher" T-tables (FIPS 197 §5.3.5): td0[x] is the
+ *   InvMixColumns column of InvSubBytes(x) in the top byte, td1..td3 are its byte rotations. Four tables
  *   instead of one plus run-time rotations save about a third of the work per round in an interpreter.
+ *   They are typed arrays: plain arrays read one byte code faster on XS but take 16-32 bytes per entry.
+ *
+ * The block loop is written for XS (see sha256.ts on why operation counts matter): state in locals, two
+ * rounds per iteration, one array per round-key column, words in and out through DataView.
  * No padding is removed: the caller (Tencent's payload is zero-padded, cut to `len`) decides.
  */
 import { IotError } from '../errors.js';
