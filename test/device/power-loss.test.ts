@@ -108,12 +108,12 @@ describe('device storage on XS: power loss at every write step', function () {
     const newer = flash.get('tciot', 'b.0');
     assert.equal(newer?.type, 'buffer');
     const damaged = new Uint8Array(newer!.value as Uint8Array);
-    damaged[3] ^= 0x40;
+    damaged[3] = damaged[3]! ^ 0x40;
     flash.set('tciot', 'b.0', { type: 'buffer', value: damaged });
     assert.deepEqual(await loadAfterReboot(flash), keyRecord(4));
     const older = flash.get('tciot', 'a.0');
     const damagedOlder = new Uint8Array(older!.value as Uint8Array);
-    damagedOlder[5] ^= 0x01;
+    damagedOlder[5] = damagedOlder[5]! ^ 0x01;
     flash.set('tciot', 'a.0', { type: 'buffer', value: damagedOlder });
     await assert.rejects(loadAfterReboot(flash), (error: { code?: string }) => error.code === 'storage');
   });
