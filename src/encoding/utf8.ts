@@ -32,9 +32,10 @@ export function utf8Encode(text: string): Uint8Array {
     out[i] = c;
   }
   if (i === n) return out;
-  // Not ASCII: at most 3 bytes per UTF-16 unit (a surrogate pair is 2 units for 4 bytes); trimmed at the end.
+  // Not ASCII: at most 4 bytes per unit (on a Moddable device, where strings are UTF-8 inside, a unit is a
+  // whole code point, up to U+10FFFF); trimmed at the end.
   const ascii = out.subarray(0, i);
-  out = new Uint8Array(3 * n);
+  out = new Uint8Array(4 * n);
   out.set(ascii);
   let o = i;
   for (; i < n; i++) {
@@ -44,8 +45,14 @@ export function utf8Encode(text: string): Uint8Array {
     } else if (c < 0x800) {
       out[o++] = 0xc0 | (c >> 6);
       out[o++] = 0x80 | (c & 63);
-    } else if (c < 0xd800 || c > 0xdfff) {
+    } else if (c < 0xd800 || (c > 0xdfff && c < 0x10000)) {
       out[o++] = 0xe0 | (c >> 12);
+      out[o++] = 0x80 | ((c >> 6) & 63);
+      out[o++] = 0x80 | (c & 63);
+    } else if (c > 0xffff) {
+      // XS without CESU-8 (the device build) indexes strings by code point: charCodeAt gives it whole.
+      out[o++] = 0xf0 | (c >> 18);
+      out[o++] = 0x80 | ((c >> 12) & 63);
       out[o++] = 0x80 | ((c >> 6) & 63);
       out[o++] = 0x80 | (c & 63);
     } else {

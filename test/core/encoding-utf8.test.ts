@@ -52,6 +52,15 @@ describe('utf8Encode', () => {
     );
   });
 
+  it('encodes a whole code point above U+FFFF as a Moddable device string presents it (one unit, charCodeAt > 0xFFFF)', () => {
+    // On the ESP32, XS keeps strings as UTF-8 and indexes them by code point; xsnap and V8 use UTF-16 units.
+    const units = [0x61, 0x1f600, 0xe9, 0x10ffff, 0x10000];
+    const deviceString = { length: units.length, charCodeAt: (i: number) => units[i]! } as unknown as string;
+    assert.deepEqual(utf8Encode(deviceString), new Uint8Array(Buffer.from('a\u{1f600}\u00e9\u{10ffff}\u{10000}', 'utf8')));
+    const allAstral = { length: 2, charCodeAt: (i: number) => [0x1f600, 0x1f601][i]! } as unknown as string;
+    assert.deepEqual(utf8Encode(allAstral), new Uint8Array(Buffer.from('\u{1f600}\u{1f601}', 'utf8')));
+  });
+
   it('refuses lone surrogates (high at the end, high before non-low, low alone, reversed pair)', () => {
     for (const t of ['\ud800', 'a\ud800b', '\udc00', 'x\udfff', '\udc00\ud800', '\ud800\ud800', '\ud83d']) {
       assert.throws(() => utf8Encode(t), isBadInput, JSON.stringify(t));
