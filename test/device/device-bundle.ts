@@ -44,6 +44,8 @@ export function bundleForXs(entrySource: string): Promise<string> {
           builder.onResolve({ filter: /^[A-Za-z]/ }, (args) => {
             const fake = FAKES[args.path];
             if (fake !== undefined) return { path: join(here, 'fakes', fake) };
+            // The library's module name, as manifest_tc_iot_device.json gives it to users' apps.
+            if (args.path === 'tc-iot-device') return { path: DEVICE_LIBRARY };
             return { errors: [{ text: `device code imports "${args.path}", which has no fake (and is no Moddable module we expect)` }] };
           });
         },
@@ -52,6 +54,11 @@ export function bundleForXs(entrySource: string): Promise<string> {
     cache.set(entrySource, pending);
   }
   return pending;
+}
+
+/** A user's app (a JS file importing "tc-iot-device") as `globalThis.__deviceMain`. */
+export function userAppEntry(path: string): string {
+  return `import main from ${JSON.stringify(path)};\nglobalThis.__deviceMain = main;\n`;
 }
 
 /** The firmware app: `globalThis.__deviceMain` is main.js's default export (what Moddable calls at boot). */
