@@ -48,7 +48,9 @@ function hint(error: IotError, context: FailureContext): string {
     case 'unavailable': return 'the server is temporarily unavailable; retry later';
     case 'bad-response': return 'the server answered something that is not the Tencent protocol; check --gateway/--broker';
     case 'storage': return `check that ${context.file ?? 'the file'} and its folder are writable`;
-    case 'bad-input': return context.file === undefined ? 'fix the argument' : `fix ${context.file} (the C SDK's device-info format)`;
+    case 'bad-input':
+      if (error.message.includes('does not exist') || error.message.includes('cannot read')) return 'check the path';
+      return context.file === undefined ? 'fix the argument' : `fix ${context.file} (the C SDK's device-info format)`;
     case 'unsupported': return 'use a supported option';
   }
 }

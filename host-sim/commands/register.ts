@@ -9,6 +9,7 @@ import { gatewayHost } from '../../src/protocol/regions.js';
 import { logLevelFrom, parseCommandArgs } from '../cli-args.js';
 import { CommandOutput, type CliIo } from '../cli-output.js';
 import { openHostDevice, registerHostDevice } from '../device.js';
+import type { FailureContext } from '../explain-failure.js';
 import { UsageError } from '../usage-error.js';
 import { provisionOptionsFrom, readCaFile, REGISTER_OPTIONS } from './shared.js';
 
@@ -17,15 +18,16 @@ export const REGISTER_USAGE = 'tc-iot-device register -c FILE [--api v1|v2] [--a
 export async function runRegister(argv: string[], io: CliIo): Promise<number> {
   const json = argv.includes('--json');
   const output = new CommandOutput(io, json, 'register');
-  let file: string | undefined;
+  const context: FailureContext = { step: 'load' };
   try {
     const { values } = parseCommandArgs(argv, REGISTER_OPTIONS);
     if (values.help === true) {
       io.stdout(`${REGISTER_USAGE}\n`);
       return 0;
     }
-    file = values.config;
+    const file = values.config;
     if (file === undefined) throw new UsageError('register needs -c FILE (the device-info JSON)');
+    context.file = file;
     const options = provisionOptionsFrom(values);
     const logger = new Logger({ level: logLevelFrom(values), write: io.stderr });
     const caPem = await readCaFile(values.ca);
@@ -35,6 +37,7 @@ export async function runRegister(argv: string[], io: CliIo): Promise<number> {
       output.say(`${identity.productId}/${identity.deviceName} is already registered (${file} holds its credential); nothing was sent. Use --force to register again.`);
       return output.succeed({ ...identity, registered: false, alreadyRegistered: true });
     }
+    context.step = 'register';
     const gateway = options.gateway ?? { host: gatewayHost(device.record.region, options.api), port: 443 };
     const started = Date.now();
     const result = await registerHostDevice(device, options);
@@ -45,6 +48,6 @@ export async function runRegister(argv: string[], io: CliIo): Promise<number> {
       : `credential saved to certs/${identity.deviceName}_cert.crt and certs/${identity.deviceName}_private.key next to ${file} (key mode 0600)`);
     return output.succeed({ ...identity, registered: true, api: options.api, gateway: `https://${gateway.host}:${gateway.port}`, attempts: result.attempts, durationMs: ms });
   } catch (error) {
-    return output.failAny(error, { step: 'register', ...(file === undefined ? {} : { file }) });
+    return output.failAny(error, context);
   }
 }
