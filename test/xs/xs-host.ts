@@ -24,6 +24,17 @@
  * Helpers installed in every machine under `globalThis.xsTest` (test scaffolding, independent of the core):
  * `xsTest.hex(bytes)`, `xsTest.bytes(hex)`, `xsTest.ascii(text)`, `xsTest.equalBytes(a, b)`.
  *
+ * Example (see test/xs/xs-core.test.ts and bench/xs-measure.ts for more):
+ *
+ *     await withXs(async (xs) => {
+ *       await xs.loadBundle(readFileSync('dist/core.js', 'utf8'), 'core');
+ *       const { value, meter } = await xs.value<string>('xsTest.hex(core.sha256(xsTest.ascii("abc")))');
+ *       // value === 'ba7816bf…', meter.compute = the XS work it took (including the hex/JSON round trip)
+ *     });
+ *
+ * Each evaluation is limited to `meteringLimit` compute (xsnap's default 1e8, roughly a second of XS work);
+ * pass `meteringLimit: 0` for no limit (the million-"a" vectors need it).
+ *
  * Beware: xsnap's XS has globals a real device lacks (TextEncoder/TextDecoder, print, gc, harden,
  * performance, base64 helpers). The harness uses TextEncoder only to carry JSON back to Node; the core must not
  * use any of them (the architecture test checks src/). XS in xsnap counts string length in UTF-16 units like
