@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipBytes, minify, REPO_ROOT } from './bundle.js';
+import { measureDeviceFigures } from './device-figures.js';
 import type { FirmwareFigures } from './results.js';
 
 export async function measureFirmware(): Promise<FirmwareFigures> {
@@ -16,11 +17,22 @@ export async function measureFirmware(): Promise<FirmwareFigures> {
   const source = readFileSync(path, 'utf8');
   // Moddable module specifiers stay imports in the device bundle; terser keeps them as they are.
   const minified = await minify(source);
+  const notes = ['sizes of dist/device/main.js (JS source; mcconfig compiles it to XS bytecode, whose size differs)'];
+  // XS heap and compute of the firmware on fakes of the Moddable modules (bench/device-figures.ts).
+  let xsHeap: Record<string, number> | undefined;
+  try {
+    const device = await measureDeviceFigures();
+    xsHeap = device.xsHeap;
+    notes.push(...device.notes);
+  } catch (error) {
+    notes.push(`device figures not measured: ${String(error)}`);
+  }
   return {
     status: 'measured',
     mainJsBytes: Buffer.byteLength(source, 'utf8'),
     mainJsMinifiedBytes: Buffer.byteLength(minified, 'utf8'),
     mainJsGzipBytes: gzipBytes(minified),
-    notes: ['sizes of dist/device/main.js (JS source; mcconfig compiles it to XS bytecode, whose size differs)'],
+    ...(xsHeap === undefined ? {} : { xsHeap }),
+    notes,
   };
 }

@@ -122,6 +122,8 @@ export class DeviceHost {
   #partial = '';
   #closed = false;
   #rpcId = 0;
+  /** XS compute units spent in every crank since boot (module load, main, each delivered event). */
+  compute = 0;
   xs!: XsHost;
 
   private constructor(boot: DeviceBoot) {
@@ -139,13 +141,13 @@ export class DeviceHost {
       clockMs: boot.clock === 'unset' ? 12_345 : Date.now(),
     });
     await device.xs.run(PRELUDE.replace('})(BOOT);', `})(${bootJson});`));
-    await device.xs.run(script);
+    device.compute += (await device.xs.run(script)).compute;
     return device;
   }
 
   /** Runs the firmware's main() as Moddable would at boot. */
   async startApp(): Promise<void> {
-    await this.xs.run('globalThis.__deviceMain();');
+    this.compute += (await this.xs.run('globalThis.__deviceMain();')).compute;
   }
 
   /**
@@ -189,7 +191,9 @@ export class DeviceHost {
 
   #deliver(event: Json): void {
     if (this.#closed) return;
-    this.xs.issueCommand(new TextEncoder().encode(toWire(event))).catch((error: unknown) => {
+    this.xs.issueCommand(new TextEncoder().encode(toWire(event))).then((result) => {
+      this.compute += result.meter.compute;
+    }, (error: unknown) => {
       if (!this.#closed) this.uncaught.push(String(error));
     });
   }

@@ -90,12 +90,13 @@ describe('Moddable manifests', function () {
     assert.ok(creation.chunk.initial >= 49152, 'room for a TLS handshake (~18 KB) plus a certificate answer');
   });
 
-  it('manifest_tc_iot_device.json: the preloaded library has no module-level mutable binding', () => {
-    const manifest = read('manifest_tc_iot_device.json');
-    assert.deepEqual(manifest.preload, ['tc-iot-device']);
-    const source = readFileSync(join(REPO_ROOT, 'dist/device/tc-iot-device.js'), 'utf8');
-    assert.deepEqual(source.match(/^(let|var) /gm) ?? [], [], 'XS preload freezes module bindings');
-  });
+  for (const [name, module, bundle] of [['manifest.json', 'main', 'dist/device/main.js'], ['manifest_tc_iot_device.json', 'tc-iot-device', 'dist/device/tc-iot-device.js']] as const) {
+    it(`${name}: the preloaded module has no module-level mutable binding`, () => {
+      assert.deepEqual(read(name).preload, [module]);
+      const source = readFileSync(join(REPO_ROOT, bundle), 'utf8');
+      assert.deepEqual(source.match(/^(let|var) /gm) ?? [], [], 'XS preload freezes module bindings');
+    });
+  }
 
   it("the README's own-app example (hal/moddable/example) runs on XS with the library and publishes", async () => {
     const cloud = await startLocalCloud();
