@@ -18,17 +18,19 @@ function hmac(hashInto: HashInto, size: number, key: Uint8Array, message: Uint8A
   // Both buffers are sized as the hash functions require: (length + 72) & ~63, zero beyond the data.
   const inner = new Uint8Array((n + 136) & ~63);
   const outer = new Uint8Array((size + 136) & ~63);
-  if (key.length > 64) {
-    const k = new Uint8Array((key.length + 72) & ~63);
+  let keyLength = key.length;
+  if (keyLength > 64) {
+    const k = new Uint8Array((keyLength + 72) & ~63);
     k.set(key);
-    hashInto(k, key.length, inner, 0);
+    hashInto(k, keyLength, inner, 0);
+    keyLength = size;
   } else {
     inner.set(key);
   }
   // Only the words the key touches need an XOR; the rest of each pad is the pad byte itself (native fill).
   const iw = new Int32Array(inner.buffer, 0, 16);
   const ow = new Int32Array(outer.buffer, 0, 16);
-  const used = (Math.min(key.length, 64) + 3) >> 2;
+  const used = (keyLength + 3) >> 2;
   let i = 0;
   let x: number;
   for (; i < used; i++) {
