@@ -65,6 +65,8 @@ describe('firmware on XS against the local cloud: provisioning and login', funct
     assert.equal(login.clientId, clientId);
     assert.match(login.user ?? '', new RegExp(`^${clientId};21010406;[A-Za-z0-9]{5};\\d+$`));
     assert.equal(login.hasPassword, true);
+    assert.equal(login.passwordAlgorithm, 'hmacsha256');
+    assert.equal(login.keepAliveMs, 240000);
     assert.equal(login.port, Number(new URL(cloud.broker).port));
     assert.equal(login.secure?.serverName, 'localhost');
     assert.equal(login.secure?.protocolVersion, 0x303);
@@ -111,6 +113,15 @@ describe('firmware on XS against the local cloud: provisioning and login', funct
     assert.match(stored.credential.privateKeyPem!, /^-----BEGIN RSA PRIVATE KEY-----\n/);
     const all = device.traces.join('\n');
     assert.ok(!all.includes(CERT_PRODUCT.productSecret) && !all.includes('PRIVATE KEY'), 'no secret in the trace');
+  });
+
+  it('registration API v2 (hmacsha1): registers and logs in with an hmacsha1 password', async () => {
+    const device = await boot(app, cloud.boot(KEY_PRODUCT, 'KEY', { deviceName: 'v2-dev-01', api: 'v2', algorithm: 'hmacsha1' }));
+    await device.startApp();
+    await device.waitForTrace(/hello published/);
+    assert.equal(device.tracesMatching(/^tc-iot register: registering v2-dev-01 with .* \(api v2\)$/).length, 1);
+    assert.equal(device.mqttOpens[0]!.passwordAlgorithm, 'hmacsha1');
+    assert.ok(cloud.events.some((line) => line.startsWith(`mqtt login ${KEY_PRODUCT.productId}v2-dev-01: ok`)), cloud.events.join('\n'));
   });
 
   it('a burned-in device secret skips registration and logs in directly', async () => {

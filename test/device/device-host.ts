@@ -52,6 +52,8 @@ export interface MqttOpen {
   clientId: string;
   user: string | undefined;
   hasPassword: boolean;
+  /** The password's `;hmacsha1` / `;hmacsha256` suffix (not secret), when there is a password. */
+  passwordAlgorithm: string | undefined;
   keepAliveMs: number;
   secure: { serverName: string | undefined; protocolVersion: number | undefined; caSubject: string; hasClientCertificate: boolean } | undefined;
 }
@@ -392,6 +394,7 @@ export class DeviceHost {
       clientId: message.clientId as string,
       user: message.user as string | undefined,
       hasPassword: password !== undefined && password !== null,
+      passwordAlgorithm: typeof password === 'string' ? password.split(';')[1] : undefined,
       keepAliveMs: message.timeout as number,
       secure: secure === undefined ? undefined : {
         serverName: secure.serverName as string | undefined,
