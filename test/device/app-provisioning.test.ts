@@ -5,6 +5,7 @@
  * stored credential instead of registering again; a burned-in secret skips registration.
  */
 import { strict as assert } from 'node:assert';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { appEntry, bundleForXs, libraryEntry } from './device-bundle.js';
 import { DeviceHost } from './device-host.js';
 import { CERT_PRODUCT, KEY_PRODUCT, startLocalCloud, type LocalCloud } from './cloud-fixture.js';
@@ -113,6 +114,26 @@ describe('firmware on XS against the local cloud: provisioning and login', funct
     assert.match(stored.credential.privateKeyPem!, /^-----BEGIN RSA PRIVATE KEY-----\n/);
     const all = device.traces.join('\n');
     assert.ok(!all.includes(CERT_PRODUCT.productSecret) && !all.includes('PRIVATE KEY'), 'no secret in the trace');
+  });
+
+  it('a burned-in certificate and key (DER resources) skip registration and log in with mutual TLS', async () => {
+    const flash = new FakeFlash();
+    const factory = await boot(app, cloud.boot(CERT_PRODUCT, 'CERT', { deviceName: 'burned-cert-01' }, { flash }));
+    await factory.startApp();
+    await factory.waitForTrace(/hello published/);
+    await factory.close();
+    const { credential } = await storedCredential(flash);
+    // As a factory would provision them: the certificate DER and the key as PKCS#8 DER (node:crypto converts).
+    const certificate = new Uint8Array(new X509Certificate(credential.certificatePem!).raw);
+    const key = new Uint8Array(createPrivateKey(credential.privateKeyPem!).export({ type: 'pkcs8', format: 'der' }));
+    const device = await boot(app, cloud.boot(CERT_PRODUCT, 'CERT', { deviceName: 'burned-cert-01', productSecret: '', deviceCertResource: 'dev-cert.der', deviceKeyResource: 'dev-key.der' },
+      { resources: { 'dev-cert.der': certificate, 'dev-key.der': key } }));
+    await device.startApp();
+    await device.waitForTrace(/hello published/);
+    assert.equal(device.tracesMatching(/^tc-iot register:/).length, 0);
+    assert.equal(device.socketOpens.length, 0, 'no gateway connection');
+    assert.equal(device.mqttOpens[0]!.secure?.hasClientCertificate, true);
+    assert.equal(cloud.events.filter((line) => line.startsWith(`mqtt login ${CERT_PRODUCT.productId}burned-cert-01: ok (certificate`)).length, 2);
   });
 
   it('registration API v2 (hmacsha1): registers and logs in with an hmacsha1 password', async () => {
