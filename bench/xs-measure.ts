@@ -135,7 +135,8 @@ export async function measureMemoryOnXs(variant: Variant, inputs: BenchInputs): 
 /**
  * Typed arrays/buffers that dist/core.js creates at load AND still holds after a collection (its tables):
  * load with the harness's load-time buffer recorder, swap its strong references for WeakRefs, collect, and
- * list what survived. Temporaries used while building tables are collected and so are not listed.
+ * list what survived. Temporaries used while building tables are collected and so are not listed. The
+ * WeakRef is to the underlying ArrayBuffer: a table kept only through views (`subarray`) still counts.
  */
 export async function retainedCoreBuffers(): Promise<{ type: string; bytes: number }[]> {
   const host = await startXs({ name: 'bench-core-tables' });
@@ -144,7 +145,8 @@ export async function retainedCoreBuffers(): Promise<{ type: string; bytes: numb
     // Exercise the crypto once, so lazily built tables (if any) exist too.
     await host.run('core.aesCbcDecrypt(new Uint8Array(16), new Uint8Array(16), new Uint8Array(16)); core.hmacSha256(new Uint8Array(1), new Uint8Array(1)); core.hmacSha1(new Uint8Array(1), new Uint8Array(1)); core.base64Decode("AAAA"); undefined;');
     await host.run(`globalThis.__benchRefs = globalThis.__xsLoadTimeBuffers.core.map((entry) => ({
-  ref: new WeakRef(entry.made), type: Object.prototype.toString.call(entry.made).slice(8, -1), bytes: entry.made.byteLength }));
+  ref: new WeakRef(entry.made instanceof ArrayBuffer ? entry.made : entry.made.buffer),
+  type: Object.prototype.toString.call(entry.made).slice(8, -1), bytes: entry.made.byteLength }));
 globalThis.__xsLoadTimeBuffers.core = undefined; undefined;`);
     await host.gc();
     const { value } = await host.value<{ type: string; bytes: number }[]>(
