@@ -26,7 +26,6 @@ export interface PreferenceApi {
   get(domain: string, key: string): string | boolean | number | ArrayBuffer | undefined;
   set(domain: string, key: string, value: string | boolean | number | ArrayBuffer): void;
   delete(domain: string, key: string): void;
-  keys(domain: string): string[];
 }
 
 /**
@@ -34,6 +33,8 @@ export interface PreferenceApi {
  * fragmentation), and a certificate credential (~2.3 KB as DER) then spans two values.
  */
 export const CHUNK_BYTES = 2000;
+/** A record is at most MAX_STORED_CREDENTIAL_BYTES, so a slot never has more data values than this. */
+const MAX_CHUNKS = Math.ceil(MAX_STORED_CREDENTIAL_BYTES / CHUNK_BYTES);
 const HEADER_BYTES = 16;
 const MAGIC_0 = 0x54; // 'T'
 const MAGIC_1 = 0x43; // 'C'
@@ -127,12 +128,15 @@ export class PreferenceStorage implements CredentialStorage {
     return { state: 'valid', generation, record };
   }
 
-  /** Frees data values a longer, older record left behind in `slot`. Best effort: they are never read. */
+  /**
+   * Frees data values a longer, older record left behind in `slot`. Probes the possible indices rather than
+   * calling `Preference.keys`: on the ESP32, Moddable's `keys` returns an empty array (modPreference.c).
+   * Best effort: stale values are never read (the header says how many belong to the record).
+   */
   #deleteStaleChunks(slot: SlotName, chunkCount: number): void {
     try {
-      for (const key of this.#prefs.keys(this.#domain)) {
-        const match = /^([ab])\.(\d+)$/.exec(key);
-        if (match && match[1] === slot && Number(match[2]) >= chunkCount) this.#prefs.delete(this.#domain, key);
+      for (let i = chunkCount; i < MAX_CHUNKS; i++) {
+        if (this.#prefs.get(this.#domain, `${slot}.${i}`) !== undefined) this.#prefs.delete(this.#domain, `${slot}.${i}`);
       }
     } catch {
       // Leaving a stale chunk costs flash space, not correctness.

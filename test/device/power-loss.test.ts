@@ -118,6 +118,15 @@ describe('device storage on XS: power loss at every write step', function () {
     await assert.rejects(loadAfterReboot(flash), (error: { code?: string }) => error.code === 'storage');
   });
 
+  it('a shorter record frees the data values a longer one left in its slot (without Preference.keys)', async () => {
+    let flash = await saveWithCut(new FakeFlash(), certRecord(), undefined); // slot a: 2 data values
+    assert.ok(flash.get('tciot', 'a.1') !== undefined);
+    flash = await saveWithCut(flash, keyRecord(6), undefined); // slot b
+    flash = await saveWithCut(flash, keyRecord(7), undefined); // slot a again: 1 data value
+    assert.equal(flash.get('tciot', 'a.1'), undefined);
+    assert.deepEqual(await loadAfterReboot(flash), keyRecord(7));
+  });
+
   it('stores the certificate and the PKCS#8 key as DER values of at most 4000 bytes, keys of at most 15 characters', async () => {
     const flash = await saveWithCut(new FakeFlash(), certRecord(), undefined);
     const keys = flash.keys('tciot');

@@ -46,9 +46,11 @@ const Preference = {
     checkKey(key);
     bridge().call('pref.delete', { domain, key });
   },
+  // As on the ESP32: Moddable's esp32/modPreference.c returns an empty array (its NVS iterator code is
+  // disabled), so device code must not rely on keys().
   keys(domain) {
     checkDomain(domain);
-    return bridge().call('pref.keys', { domain }).keys;
+    return [];
   },
 };
 export default Preference;
