@@ -46,14 +46,12 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
 /** Opens the connection; resolves once the handshake is done. Rejects with `tls`, `transport` or `timeout`. */
 export function openSecureStream(options: SecureStreamOptions): Promise<ByteStream> {
   return new Promise<ByteStream>((resolve, reject) => {
-    let stream: SecureByteStream;
     try {
-      stream = new SecureByteStream(options, resolve, reject);
+      // The stream hands itself to `resolve` once the handshake is done (or calls `reject`).
+      new SecureByteStream(options, resolve, reject);
     } catch (error) {
       reject(new IotError('transport', `cannot open a socket to ${options.host}:${options.port}`, { cause: error }));
-      return;
     }
-    void stream;
   });
 }
 
@@ -75,14 +73,15 @@ class SecureByteStream implements ByteStream {
     this.#onOpenError = onOpenError;
     const socket = new SecureSocket({ host: options.host, port: options.port, secure: secureDictionary(options) });
     this.#socket = socket;
-    (socket as unknown as { callback: (message: number, value?: number) => void }).callback = (message, value) => this.#onSocket(message, value);
+    (socket as unknown as { callback: (message: number) => void }).callback = (message) => this.#onSocket(message);
     this.#connectTimer = Timer.set(() => {
       this.#connectTimer = undefined;
       this.#failOpen(new IotError('timeout', `no TLS connection to ${options.host}:${options.port} within ${options.timeoutMs} ms`));
     }, options.timeoutMs);
   }
 
-  #onSocket(message: number, value: number | undefined): void {
+  /** 2 (readable) carries a byte count too; #drain reads whatever is there, so it is not needed. */
+  #onSocket(message: number): void {
     if (message === 1) {
       this.#connected = true;
       this.#clearConnectTimer();
@@ -102,7 +101,6 @@ class SecureByteStream implements ByteStream {
       this.#release();
       this.#settleWaiter();
     }
-    void value;
   }
 
   #drain(): void {
