@@ -30,15 +30,16 @@ export function base64Encode(bytes: Uint8Array): string {
   const whole = n - (n % 3);
   let out = '';
   let i = 0;
+  let v = 0;
   for (; i < whole; i += 3) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
     out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]! + ALPHABET[v & 63]!;
   }
   if (n - whole === 1) {
-    const v = bytes[i]!;
+    v = bytes[i]!;
     out += ALPHABET[v >> 2]! + ALPHABET[(v & 3) << 4]! + '==';
   } else if (n - whole === 2) {
-    const v = (bytes[i]! << 8) | bytes[i + 1]!;
+    v = (bytes[i]! << 8) | bytes[i + 1]!;
     out += ALPHABET[v >> 10]! + ALPHABET[(v >> 4) & 63]! + ALPHABET[(v & 15) << 2]! + '=';
   }
   return out;
@@ -63,8 +64,7 @@ export function base64Decode(text: string): Uint8Array {
   let i = 0;
   let o = 0;
   for (; i < body; i += 4, o += 3) {
-    v = (d[text.charCodeAt(i)]! << 18) | (d[text.charCodeAt(i + 1)]! << 12) | (d[text.charCodeAt(i + 2)]! << 6) | d[text.charCodeAt(i + 3)]!;
-    view.setInt32(o, v << 8);
+    view.setInt32(o, (d[text.charCodeAt(i)]! << 26) | (d[text.charCodeAt(i + 1)]! << 20) | (d[text.charCodeAt(i + 2)]! << 14) | (d[text.charCodeAt(i + 3)]! << 8));
   }
   // The last quantum, with its padding ('=' reads as 0 here): "xx==" carries one byte, "xxx=" two, "xxxx" three.
   v = (d[text.charCodeAt(i)]! << 18) | (d[text.charCodeAt(i + 1)]! << 12) | (d[text.charCodeAt(i + 2)]! << 6) | d[text.charCodeAt(i + 3)]!;

@@ -26,12 +26,8 @@ export function asciiBytes(text: string): Uint8Array {
   const n = text.length;
   const out = new Uint8Array(n);
   let all = 0; // the or of every code: one test at the end instead of one per character
-  let c: number;
-  for (let i = 0; i < n; i++) {
-    c = text.charCodeAt(i);
-    all |= c;
-    out[i] = c;
-  }
+  let i = 0; // declared outside the loop: a `let` in the loop head is copied every iteration on XS
+  for (; i < n; i++) all |= out[i] = text.charCodeAt(i);
   if (all > 0x7f) throw new IotError('bad-input', 'text is not ASCII');
   return out;
 }

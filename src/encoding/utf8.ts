@@ -24,13 +24,10 @@ export function utf8Encode(text: string): Uint8Array {
   const n = text.length;
   // Optimistic: one byte per character, for as long as the text is ASCII.
   let out = new Uint8Array(n);
-  let i: number;
-  let c: number;
-  for (i = 0; i < n; i++) {
-    c = text.charCodeAt(i);
-    if (c > 0x7f) break;
-    out[i] = c;
-  }
+  let i = 0;
+  let c = 0;
+  // A non-ASCII code is stored truncated and then overwritten by the general loop below.
+  while (i < n && (out[i] = c = text.charCodeAt(i)) < 0x80) i++;
   if (i === n) return out;
   // Not ASCII: at most 4 bytes per unit (on a Moddable device, where strings are UTF-8 inside, a unit is a
   // whole code point, up to U+10FFFF); trimmed at the end.
@@ -85,11 +82,13 @@ export function utf8Decode(bytes: Uint8Array): string {
   let start = 0; // where the current run of ASCII bytes began
   let i = 0;
   let b0: number, b1: number, b2: number, b3: number, c: number;
-  // Skip the leading ASCII four bytes at a time (one word read and one mask test; byte order does not matter
-  // for a test of every byte's top bit). Needs an aligned view, which a freshly made array always is.
+  // Skip the leading ASCII sixteen, then four, bytes at a time (word reads and one mask test; byte order does
+  // not matter for a test of every byte's top bit). Needs an aligned view, which a fresh array always is.
   if ((bytes.byteOffset & 3) === 0) {
     const words = new Int32Array(bytes.buffer, bytes.byteOffset, n >> 2);
     const count = words.length;
+    const quads = count - 3;
+    while (i < quads && ((words[i]! | words[i + 1]! | words[i + 2]! | words[i + 3]!) & 0x80808080) === 0) i += 4;
     while (i < count && (words[i]! & 0x80808080) === 0) i++;
     i <<= 2;
   }
