@@ -26,8 +26,9 @@ export function utf8Encode(text: string): Uint8Array {
   let out = new Uint8Array(n);
   let i = 0;
   let c = 0;
-  // A non-ASCII code is stored truncated and then overwritten by the general loop below.
-  while (i < n && (out[i] = c = text.charCodeAt(i)) < 0x80) i++;
+  // A non-ASCII code is stored truncated and then overwritten by the general loop below. No `i < n` test:
+  // charCodeAt(n) is NaN, whose store past the end is ignored and which fails `< 0x80`, ending the loop.
+  while ((out[i] = c = text.charCodeAt(i)) < 0x80) i++;
   if (i === n) return out;
   // Not ASCII: at most 4 bytes per unit (on a Moddable device, where strings are UTF-8 inside, a unit is a
   // whole code point, up to U+10FFFF); trimmed at the end.
