@@ -84,45 +84,54 @@ function expandDecryptionKey(key: Uint8Array): Int32Array {
   const kv = new DataView(key.buffer, key.byteOffset, key.length);
   let i = 0;
   let t = 0;
-  let rcon = 1; // x^(i-1) in GF(2^8): 0x01 .. 0x80, then 0x1b, 0x36 (AES-128 needs ten)
+  let rcon = 1; // Rcon[i] = x^(i-1) in GF(2^8)
   if (nk === 4) {
-    // AES-128, the one Tencent uses: a row of four words is one round key, kept in locals.
+    // AES-128, the one Tencent uses: a row of four words is one round key, kept in locals, and InvMixColumns
+    // is applied to the middle ones straight from the locals (InvMixColumns(x) = TD[S[x]]: the T-tables apply
+    // InvSubBytes, which the forward S-box undoes first). Inline rather than helper calls: each call costs
+    // XS more than the expression.
     let a = kv.getInt32(0);
     let b = kv.getInt32(4);
     let c = kv.getInt32(8);
     let d = kv.getInt32(12);
-    for (i = 0; ; ) {
-      rk[i] = a;
-      rk[i + 11] = b;
-      rk[i + 22] = c;
-      rk[i + 33] = d;
-      if (++i === 11) break;
-      a ^= subRotWord(sbox, d) ^ (rcon << 24);
+    rk[0] = a;
+    rk[11] = b;
+    rk[22] = c;
+    rk[33] = d;
+    for (i = 1; ; i++) {
+      a ^= ((sbox[(d >>> 16) & 255]! << 24) | (sbox[(d >>> 8) & 255]! << 16) | (sbox[d & 255]! << 8) | sbox[d >>> 24]!) ^ (rcon << 24);
       b ^= a;
       c ^= b;
       d ^= c;
-      rcon <<= 1;
+      if (i === 10) break;
+      rk[i] = td0[sbox[a >>> 24]!]! ^ td1[sbox[(a >>> 16) & 255]!]! ^ td2[sbox[(a >>> 8) & 255]!]! ^ td3[sbox[a & 255]!]!;
+      rk[i + 11] = td0[sbox[b >>> 24]!]! ^ td1[sbox[(b >>> 16) & 255]!]! ^ td2[sbox[(b >>> 8) & 255]!]! ^ td3[sbox[b & 255]!]!;
+      rk[i + 22] = td0[sbox[c >>> 24]!]! ^ td1[sbox[(c >>> 16) & 255]!]! ^ td2[sbox[(c >>> 8) & 255]!]! ^ td3[sbox[c & 255]!]!;
+      rk[i + 33] = td0[sbox[d >>> 24]!]! ^ td1[sbox[(d >>> 16) & 255]!]! ^ td2[sbox[(d >>> 8) & 255]!]! ^ td3[sbox[d & 255]!]!;
+      rcon <<= 1; // doubling in GF(2^8): 0x01 .. 0x80, then 0x1b, 0x36
       if (rcon === 0x100) rcon = 0x1b;
     }
-  } else {
-    // AES-192/256: the word-by-word §5.2 loop; `t` is the previous word, `c` the position in the nk-word period.
-    const w = new Int32Array(4 * rows);
-    for (i = 0, t = 0; i < nk; i++) w[i] = t = kv.getInt32(4 * i);
-    for (let c = 0; i < w.length; i++) {
-      if (c === 0) {
-        t = subRotWord(sbox, t) ^ (rcon << 24);
-        rcon <<= 1;
-        if (rcon === 0x100) rcon = 0x1b;
-      } else if (c === 4 && nk === 8) {
-        t = (sbox[t >>> 24]! << 24) | (sbox[(t >>> 16) & 255]! << 16) | (sbox[(t >>> 8) & 255]! << 8) | sbox[t & 255]!;
-      }
-      w[i] = t ^= w[i - nk]!;
-      if (++c === nk) c = 0;
-    }
-    for (i = 0; i < w.length; i++) rk[(i & 3) * rows + (i >> 2)] = w[i]!;
+    rk[10] = a;
+    rk[21] = b;
+    rk[32] = c;
+    rk[43] = d;
+    return rk;
   }
-  // InvMixColumns(t) = TD[S[t]]: the T-tables apply InvSubBytes, which the forward S-box undoes first.
-  // Rounds 1 .. rounds-1 of each column; the first and last round keys stay as they are.
+  // AES-192/256: the word-by-word §5.2 loop; `t` is the previous word, `c` the position in the nk-word period.
+  const w = new Int32Array(4 * rows);
+  for (i = 0, t = 0; i < nk; i++) w[i] = t = kv.getInt32(4 * i);
+  for (let c = 0; i < w.length; i++) {
+    if (c === 0) {
+      t = subRotWord(sbox, t) ^ (rcon << 24);
+      rcon <<= 1; // AES-192 needs eight (0x01 .. 0x80), AES-256 seven: no reduction needed
+    } else if (c === 4 && nk === 8) {
+      t = (sbox[t >>> 24]! << 24) | (sbox[(t >>> 16) & 255]! << 16) | (sbox[(t >>> 8) & 255]! << 8) | sbox[t & 255]!;
+    }
+    w[i] = t ^= w[i - nk]!;
+    if (++c === nk) c = 0;
+  }
+  for (i = 0; i < w.length; i++) rk[(i & 3) * rows + (i >> 2)] = w[i]!;
+  // InvMixColumns on rounds 1 .. rounds-1 of each column; the first and last round keys stay as they are.
   for (let base = 0, end: number; base < rk.length; base += rows) {
     for (i = base + 1, end = base + rows - 1; i < end; i++) {
       t = rk[i]!;
