@@ -33,6 +33,7 @@ const K: readonly Int32Array[] = (() => {
   }
   return Object.freeze([k.subarray(0, 16), k.subarray(16, 32), k.subarray(32, 48), k.subarray(48)]);
 })();
+
 /**
  * Hashes `m[0, n)` into `out[at, at + 32)`. `m` must be zero from `n` on and (n + 72) & ~63 bytes long:
  * the padding (§5.1.1) is written into it in place, which spares HMAC a copy.

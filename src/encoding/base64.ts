@@ -24,7 +24,6 @@ const DECODE: Uint8Array = (() => {
   return table;
 })();
 
-
 export function base64Encode(bytes: Uint8Array): string {
   const n = bytes.length;
   const whole = n - (n % 3);
