@@ -68,12 +68,18 @@ export async function runDevice(context: DeviceAppContext): Promise<void> {
       const session = await inStep('mqtt', () => connect(context, record));
       failures = 0;
       const topic = `${settings.productId}/${settings.deviceName}/event`;
-      await inStep('mqtt', async () => {
-        session.publish(topic, JSON.stringify({ type: 'hello', device: settings.deviceName, time: hal.now() }));
-      });
-      report('mqtt', `hello published to ${topic}`);
-      await session.closed;
-      report('mqtt', 'connection lost; will reconnect');
+      try {
+        await inStep('mqtt', async () => {
+          session.publish(topic, JSON.stringify({ type: 'hello', device: settings.deviceName, time: hal.now() }));
+        });
+        report('mqtt', `hello published to ${topic}`);
+        await session.closed;
+        report('mqtt', 'connection lost; will reconnect');
+      } finally {
+        // A failed publish leaves the connection up; the next round opens a new one (one socket at a time:
+        // lwIP on the ESP32 allows only a few).
+        session.close();
+      }
     } catch (failure) {
       failures++;
       const step = failure instanceof StepFailure ? failure.step : 'app';
