@@ -46,7 +46,8 @@ describe('firmware on XS against the local cloud: provisioning and login', funct
 
   it('key product: registers (name from the MAC), saves, logs in with TLS + password, publishes hello', async () => {
     const flash = new FakeFlash();
-    const device = await boot(app, cloud.boot(KEY_PRODUCT, 'KEY', {}, { flash, mac: 'a4:d1:8c:db:c0:21' }));
+    // At the most verbose log level: even then no secret may reach a trace line.
+    const device = await boot(app, cloud.boot(KEY_PRODUCT, 'KEY', { logLevel: 'debug' }, { flash, mac: 'a4:d1:8c:db:c0:21' }));
     await device.startApp();
     await device.waitForTrace(/hello published/);
     const name = 'A4:D1:8C:DB:C0:21';
@@ -99,7 +100,7 @@ describe('firmware on XS against the local cloud: provisioning and login', funct
 
   it('certificate product: registers, stores certificate + PKCS#8 key, logs in with mutual TLS, publishes hello', async () => {
     const flash = new FakeFlash();
-    const device = await boot(app, cloud.boot(CERT_PRODUCT, 'CERT', { deviceName: 'cert-dev-01' }, { flash }));
+    const device = await boot(app, cloud.boot(CERT_PRODUCT, 'CERT', { deviceName: 'cert-dev-01', logLevel: 'debug' }, { flash }));
     await device.startApp();
     await device.waitForTrace(/hello published/);
     const clientId = `${CERT_PRODUCT.productId}cert-dev-01`;
@@ -114,6 +115,8 @@ describe('firmware on XS against the local cloud: provisioning and login', funct
     assert.match(stored.credential.privateKeyPem!, /^-----BEGIN RSA PRIVATE KEY-----\n/);
     const all = device.traces.join('\n');
     assert.ok(!all.includes(CERT_PRODUCT.productSecret) && !all.includes('PRIVATE KEY'), 'no secret in the trace');
+    const keyBody = stored.credential.privateKeyPem!.split('\n')[1]!;
+    assert.ok(!all.includes(keyBody), 'no line of the private key in the trace');
   });
 
   it('a burned-in certificate and key (DER resources) skip registration and log in with mutual TLS', async () => {
