@@ -4,8 +4,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from './cloud-fixture.js';
-import { DEVICE_LIBRARY, bundleForXs } from './device-bundle.js';
+import { DEVICE_LIBRARY, REPO_ROOT, bundleForXs } from './device-bundle.js';
 import { DeviceHost } from './device-host.js';
 
 const ENTRY = `
@@ -65,6 +67,21 @@ describe('fakes of the Moddable modules on XS', function () {
     const open = (secure: string): string => `__throws(() => new __fakes.SecureSocket({ host: 'localhost', port: 1, secure: ${secure} }))`;
     assert.match(await device.call(open('{ certificate: [new ArrayBuffer(8)] }')), /one CA/);
     assert.match(await device.call(open('{ protocolVersion: 0x304, certificate: new ArrayBuffer(8) }')), /0x303/);
+  });
+
+  it('without a configured CA, each connection gets exactly one pinned root from the firmware resources', async () => {
+    const pinned = (name: string): Uint8Array => new Uint8Array(readFileSync(join(REPO_ROOT, 'hal/moddable/certs', name)));
+    const device = await DeviceHost.boot(script, {
+      clock: 'synced',
+      resources: { 'tencent-iothub-root.der': pinned('tencent-iothub-root.der'), 'digicert-global-root-ca.der': pinned('digicert-global-root-ca.der') },
+    });
+    devices.push(device);
+    const port = Number(new URL(cloud.gateway).port);
+    const connect = (trust: string): Promise<unknown> => device.call(`__fakes.library.createModdableHal().connect({ host: 'localhost', port: ${port}, serverName: 'localhost', trust: '${trust}', timeoutMs: 20000 })`);
+    // The local cloud is vouched for by neither pinned root: both handshakes fail, as they must.
+    await assert.rejects(connect('tencent-iothub'), (error: { code?: string }) => error.code === 'tls');
+    await assert.rejects(connect('public-web'), (error: { code?: string }) => error.code === 'tls');
+    assert.deepEqual(device.socketOpens.map((open) => /CN=([^\n]+)/.exec(open.caSubject)?.[1]), ['www.tencent.com', 'DigiCert Global Root CA']);
   });
 
   it('certificates are date-checked against the device clock: before it is set, the handshake fails (tls); the HAL refuses earlier (clock)', async () => {
