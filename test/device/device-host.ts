@@ -21,6 +21,14 @@ import { FakeFlash, type FlashValue } from './fake-flash.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const PRELUDE = readFileSync(join(here, 'fakes/prelude.js'), 'utf8');
 const JAN_2020_MS = Date.UTC(2020, 0, 1);
+/**
+ * The cipher suites Moddable's TLS offers (modules/crypt/ssl/ssl_ciphersuites.js: RSA and DHE_RSA key
+ * exchange, AES-CBC/GCM), so that a server which only speaks ECDHE or TLS 1.3 fails here as on the device.
+ */
+const MODDABLE_CIPHERS = [
+  'AES128-SHA', 'AES256-SHA', 'AES128-SHA256', 'AES256-SHA256',
+  'DHE-RSA-AES128-SHA256', 'DHE-RSA-AES256-SHA256', 'DHE-RSA-AES128-GCM-SHA256', 'DHE-RSA-AES256-GCM-SHA384',
+].join(':');
 
 export interface DeviceBoot {
   /** mc/config as the firmware would see it. */
@@ -358,6 +366,7 @@ export class DeviceHost {
       ca: [pemOfDer(ca)],
       minVersion: 'TLSv1.2',
       maxVersion: 'TLSv1.2',
+      ciphers: MODDABLE_CIPHERS,
       rejectUnauthorized: true,
     };
     if (typeof message.serverName === 'string') options.servername = message.serverName;
@@ -441,6 +450,7 @@ export class DeviceHost {
         rejectUnauthorized: true,
         minVersion: 'TLSv1.2',
         maxVersion: 'TLSv1.2',
+        ciphers: MODDABLE_CIPHERS,
         checkServerIdentity: (_host: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(typeof secure.serverName === 'string' ? secure.serverName : (message.host as string), cert),
       });
       if (secure.clientCertificate !== undefined) {

@@ -20,11 +20,14 @@ function openssl(cwd: string, ...args: string[]): void {
   execFileSync('openssl', args, { cwd, stdio: 'pipe' });
 }
 
-/** A CA and a localhost server certificate it signed, with SAN and key identifiers (what Moddable's TLS wants). */
+/**
+ * A CA and a localhost server certificate it signed, with SAN and key identifiers (what Moddable's TLS wants).
+ * RSA, not EC: Moddable's TLS offers only RSA/DHE_RSA key exchange (the fake SecureSocket offers the same).
+ */
 function makeChain(cwd: string, prefix: string): { caPem: string; keyPem: string; chainPem: string } {
-  openssl(cwd, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${prefix}-ca.key`, '-out', `${prefix}-ca.pem`,
+  openssl(cwd, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${prefix}-ca.key`, '-out', `${prefix}-ca.pem`,
     '-days', '2', '-subj', `/CN=${prefix} device contract CA`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  openssl(cwd, 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${prefix}-server.key`, '-out', `${prefix}-server.csr`, '-subj', '/CN=localhost');
+  openssl(cwd, 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${prefix}-server.key`, '-out', `${prefix}-server.csr`, '-subj', '/CN=localhost');
   writeFileSync(join(cwd, `${prefix}-ext.cnf`), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
   openssl(cwd, 'x509', '-req', '-in', `${prefix}-server.csr`, '-CA', `${prefix}-ca.pem`, '-CAkey', `${prefix}-ca.key`, '-CAcreateserial',
     '-out', `${prefix}-server.pem`, '-days', '2', '-extfile', `${prefix}-ext.cnf`);
