@@ -7,7 +7,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { readTencentVectors } from '../test/xs/core-in-xs.js';
+import { vectors as tencentVectors } from '../test/vectors/tencent.js';
 import { REPO_ROOT } from './bundle.js';
 import { CORE_TABLES, reconcile } from './core-tables.js';
 import { measureFirmware } from './firmware.js';
@@ -42,7 +42,7 @@ function randomForConnId(connIdFromRandom: (bytes: Uint8Array) => string, connId
 }
 
 async function inputsAndExpectations(): Promise<{ inputs: BenchInputs; expected: ExpectedOutputs; labels: Record<OperationName, string> }> {
-  const vectors = readTencentVectors();
+  const vectors = tencentVectors;
   const v1 = vectors.legacyRegister[0]!;
   const v2 = vectors.v2Register.find((v) => v.algorithm === 'hmacsha256')!;
   const keyPayload = vectors.payloads.find((p) => p.name === 'key-mode')!;

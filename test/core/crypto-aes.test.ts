@@ -5,17 +5,15 @@
  */
 import { strict as assert } from 'node:assert';
 import { createDecipheriv } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { aesCbcDecrypt } from '../../src/crypto/aes.js';
 import { IotError } from '../../src/errors.js';
 import { aesCbcDecryptVectors } from '../vectors/standard.js';
+import { vectors as tencent } from '../vectors/tencent.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 const bytes = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 
-interface PayloadVector { name: string; productSecret: string; plaintext: string; Len: number; Payload: string }
-const tencent = JSON.parse(readFileSync(new URL('../../../shared/vectors/tencent-iot.json', import.meta.url), 'utf8')) as { payloads: PayloadVector[] };
 
 function nodeDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): string {
   const d = createDecipheriv(`aes-${key.length * 8}-cbc`, key, iv);

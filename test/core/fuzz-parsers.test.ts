@@ -12,7 +12,7 @@ import { decryptPayload, parseCredentialPlaintext } from '../../src/protocol/pay
 import { parseV1RegisterResponse } from '../../src/protocol/register-v1.js';
 import { parseV2RegisterResponse } from '../../src/protocol/register-v2.js';
 import { encryptPayload } from './support/node-encrypt.js';
-import { vectors } from './support/tencent-vectors.js';
+import { vectors } from '../vectors/tencent.js';
 
 const SECRET = 'mR4tQ8zLw2Vn6YpC1sHb9dKf';
 

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { buildMqttLogin, connIdFromRandom, mqttPassword, mqttUsername } from '../../src/protocol/mqtt-login.js';
 import { brokerHost, gatewayHost, parseRegion } from '../../src/protocol/regions.js';
 import { expectIotError } from './support/expect-iot-error.js';
-import { vectors } from './support/tencent-vectors.js';
+import { vectors } from '../vectors/tencent.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** Random bytes that make connIdFromRandom produce `connId` (each byte below 62 maps to itself). */

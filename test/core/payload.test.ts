@@ -3,7 +3,7 @@ import { createCipheriv } from 'node:crypto';
 import { decryptPayload, parseCredentialPlaintext } from '../../src/protocol/payload.js';
 import { expectIotError } from './support/expect-iot-error.js';
 import { encryptPayload } from './support/node-encrypt.js';
-import { vectors } from './support/tencent-vectors.js';
+import { vectors } from '../vectors/tencent.js';
 
 const SECRET = 'mR4tQ8zLw2Vn6YpC1sHb9dKf';
 const certVector = vectors.payloads.find((p) => p.name === 'cert-mode')!;

@@ -3,7 +3,7 @@ import { X509Certificate, createPrivateKey, generateKeyPairSync } from 'node:cry
 import { derToPem, pemToDer } from '../../src/pki/pem.js';
 import { rsaPkcs1ToPkcs8 } from '../../src/pki/pkcs8.js';
 import { expectIotError } from './support/expect-iot-error.js';
-import { vectors } from './support/tencent-vectors.js';
+import { vectors } from '../vectors/tencent.js';
 
 const cert = JSON.parse(vectors.payloads.find((p) => p.name === 'cert-mode')!.plaintext) as { clientCert: string; clientKey: string };
 

@@ -6,7 +6,7 @@ import { provision } from '../../src/runner/provision.js';
 import { expectIotErrorAsync } from './support/expect-iot-error.js';
 import { fakeHal, httpResponse, pieces, type Exchange, type FakeHal } from './support/fake-hal.js';
 import { encryptPayload } from './support/node-encrypt.js';
-import { vectors } from './support/tencent-vectors.js';
+import { vectors } from '../vectors/tencent.js';
 
 const SECRET = 'mR4tQ8zLw2Vn6YpC1sHb9dKf';
 const PSK = 'zDUa5wy4XFn2EbJ8Zwj/og==';

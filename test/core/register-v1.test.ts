@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createHmac } from 'node:crypto';
 import { buildV1RegisterRequest, parseV1RegisterResponse, v1Signature, v1SignSource } from '../../src/protocol/register-v1.js';
 import { expectIotError } from './support/expect-iot-error.js';
-import { vectors } from './support/tencent-vectors.js';
+import { vectors } from '../vectors/tencent.js';
 
 describe('registration API v1 (POST /register/dev)', () => {
   for (const v of vectors.legacyRegister) {

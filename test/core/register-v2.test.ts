@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createHash, createHmac } from 'node:crypto';
 import { buildV2RegisterRequest, parseV2RegisterResponse, v2Signature, v2StringToSign } from '../../src/protocol/register-v2.js';
 import { expectIotError } from './support/expect-iot-error.js';
-import { vectors } from './support/tencent-vectors.js';
+import { vectors } from '../vectors/tencent.js';
 
 describe('registration API v2 (POST /device/register)', () => {
   for (const v of vectors.v2Register) {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { startXs, XsEvaluationError, type XsHost } from '../xs/xs-host.js';
 import { encryptPayload } from './support/node-encrypt.js';
-import { vectors } from './support/tencent-vectors.js';
+import { vectors } from '../vectors/tencent.js';
 
 const SECRET = 'mR4tQ8zLw2Vn6YpC1sHb9dKf';
 const PSK = 'zDUa5wy4XFn2EbJ8Zwj/og==';

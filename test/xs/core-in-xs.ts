@@ -6,27 +6,14 @@ import { build } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GROUPS } from './vector-suite.js';
-import type { CheckResult, GroupName, TencentVectors } from './vector-suite.js';
+import type { CheckResult, GroupName } from './vector-suite.js';
+import { vectors as tencentVectors } from '../vectors/tencent.js';
 import type { XsHost } from './xs-host.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export const CORE_BUNDLE_PATH = `${repoRoot}dist/core.js`;
 
-/**
- * The Tencent known-answer vectors: a copy inside the repository if one exists (test/vectors/), else the
- * shared one next to the working tree (../shared/vectors/), where the project's brief keeps it.
- */
-export function tencentVectorsPath(): string {
-  const candidates = [`${repoRoot}test/vectors/tencent-iot.json`, `${repoRoot}../shared/vectors/tencent-iot.json`];
-  const found = candidates.find((path) => existsSync(path));
-  if (found === undefined) throw new Error(`tencent-iot.json not found (looked in ${candidates.join(', ')})`);
-  return found;
-}
-
-export function readTencentVectors(): TencentVectors {
-  return JSON.parse(readFileSync(tencentVectorsPath(), 'utf8')) as TencentVectors;
-}
 
 /** dist/core.js as text; a clear error (not a skip) when it has not been built. */
 export function readCoreBundle(): string {
@@ -59,7 +46,7 @@ export async function loadCoreAndSuite(host: XsHost, options: { hardenCore?: boo
   await host.loadBundle(readCoreBundle(), 'core', { trackLoadTimeBuffers: options.trackLoadTimeBuffers === true });
   if (options.hardenCore === true) await host.run('harden(globalThis.core); undefined;');
   await host.loadBundle(await bundleVectorSuite(), 'suite');
-  await host.run(`globalThis.tencentVectors = ${JSON.stringify(readTencentVectors())}; undefined;`);
+  await host.run(`globalThis.tencentVectors = ${JSON.stringify(tencentVectors)}; undefined;`);
 }
 
 /** Runs every group of the suite inside `host`, each in its own evaluation, and returns all results. */

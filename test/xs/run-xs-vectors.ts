@@ -1,6 +1,6 @@
 /**
  * `npm run test:xs`: the vector suite on the real XS engine against dist/core.js (built by `npm run build`,
- * which `npm test` runs first). Prints "XS vectors: N passed, M failed" and exits 1 on any failure,
+ * which `npm test` runs first). Prints "xs-vectors: N passed, M failed" and exits 1 on any failure,
  * including an export the core does not have yet (that fails loudly; nothing is skipped).
  */
 import { loadCoreAndSuite, runSuiteInXs } from './core-in-xs.js';
@@ -17,7 +17,7 @@ async function main(): Promise<number> {
   );
   const failed = results.filter((result) => !result.ok);
   for (const failure of failed) console.log(`  FAIL ${failure.name}: ${failure.detail ?? ''}`);
-  console.log(`XS vectors: ${results.length - failed.length} passed, ${failed.length} failed`);
+  console.log(`xs-vectors: ${results.length - failed.length} passed, ${failed.length} failed`);
   return failed.length === 0 && results.length > 0 ? 0 : 1;
 }
 

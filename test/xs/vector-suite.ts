@@ -16,6 +16,9 @@ import {
   sha256Vectors,
 } from '../vectors/standard.js';
 import type { HashVector, HmacVector } from '../vectors/standard.js';
+import type { TencentVectors } from '../vectors/tencent.js';
+
+export type { TencentVectors };
 
 export interface CheckResult {
   name: string;
@@ -23,48 +26,6 @@ export interface CheckResult {
   detail?: string;
 }
 
-/** The shape of /work/shared/vectors/tencent-iot.json (fields this suite uses). */
-export interface TencentVectors {
-  legacyRegister: {
-    productId: string;
-    productSecret: string;
-    deviceName: string;
-    nonce: number;
-    timestamp: number;
-    signSource: string;
-    hmacSha1Hex: string;
-    signature: string;
-    body: string;
-  }[];
-  v2Register: {
-    productId: string;
-    productSecret: string;
-    deviceName: string;
-    nonce: number;
-    timestamp: number;
-    host: string;
-    algorithm: 'hmacsha256' | 'hmacsha1';
-    path: string;
-    body: string;
-    bodyHash: string;
-    stringToSign: string;
-    signature: string;
-  }[];
-  payloads: { name: string; productSecret: string; plaintext: string; Len: number; Payload: string }[];
-  mqtt: {
-    productId: string;
-    deviceName: string;
-    psk: string;
-    sdkAppId: string;
-    connId: string;
-    expiry: number;
-    algorithm: 'hmacsha1' | 'hmacsha256';
-    clientId: string;
-    username: string;
-    password: string;
-    host: string;
-  }[];
-}
 
 type Fn = (...args: never[]) => unknown;
 /** The core as seen from here: a bag of exports, looked up by name so that an absent one fails loudly. */

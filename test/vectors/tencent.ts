@@ -1,8 +1,11 @@
 /**
- * The shared Tencent known-answer vectors (computed independently with node:crypto and openssl). Read from
- * test/vectors/tencent-iot.json when the repository carries a copy, else from the shared folder next to it.
+ * Tencent's known-answer vectors (computed independently with node:crypto and openssl from the algorithms in
+ * PROTOCOL.md). test/vectors/tencent-iot.json is a verbatim copy of the project's shared/vectors file, kept in
+ * the repository so a clone tests on its own; test/vectors/tencent-copy.test.ts fails if the two drift.
+ * Every test, the XS suite and the bench read them through this module.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export interface V1Vector {
   productId: string; productSecret: string; deviceName: string; nonce: number; timestamp: number;
@@ -19,8 +22,6 @@ export interface MqttVector {
 }
 export interface TencentVectors { legacyRegister: V1Vector[]; v2Register: V2Vector[]; payloads: PayloadVector[]; mqtt: MqttVector[] }
 
-const candidates = [new URL('../../vectors/tencent-iot.json', import.meta.url), new URL('../../../../shared/vectors/tencent-iot.json', import.meta.url)];
-const found = candidates.find((url) => existsSync(url));
-if (found === undefined) throw new Error('tencent-iot.json not found');
+export const TENCENT_VECTORS_PATH = fileURLToPath(new URL('./tencent-iot.json', import.meta.url));
 
-export const vectors: TencentVectors = JSON.parse(readFileSync(found, 'utf8')) as TencentVectors;
+export const vectors: TencentVectors = JSON.parse(readFileSync(TENCENT_VECTORS_PATH, 'utf8')) as TencentVectors;
