@@ -1,6 +1,7 @@
 // Three bundles from one config:
 //  - dist/core.js         the portable core as one self-contained ES module (no imports): what the XS tests load
-//  - dist/cli.js          the Node CLI (host simulator + local cloud); npm packages and node: builtins stay external
+//  - dist/cli.js          the Node CLI (host simulator + local cloud), commands split into dist/chunks/;
+//                         npm packages and node: builtins stay external
 //  - dist/device/*.js     the Moddable device app and library; Moddable module specifiers stay external
 import typescript from '@rollup/plugin-typescript';
 import { existsSync } from 'node:fs';
@@ -30,7 +31,8 @@ const bundles = [
   },
   {
     input: 'host-sim/cli.ts',
-    output: { file: 'dist/cli.js', format: 'es' },
+    // Commands are dynamic imports (host-sim/cli.ts), so each lands in its own chunk and loads only when used.
+    output: { dir: 'dist', entryFileNames: 'cli.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es' },
     external: isBare,
     plugins: [ts('tsconfig.json')],
     onwarn,

@@ -4,9 +4,9 @@
  * stdout ({"gateway","broker","ca"}); everything else (events, errors) goes to stderr, one line each.
  * Exit codes: 0 after a clean shutdown, 2 for bad arguments / products / state file, 1 when it cannot start.
  */
+import { CLOUD_USAGE } from '../usage.js';
 import { loadProductsFile, ProductsFileError, startCloud, type CloudOptions } from './index.js';
 
-export const CLOUD_USAGE = 'usage: tc-iot-device cloud --products FILE [--port N] [--mqtt-port N] [--plain-mqtt-port N] [--max-clock-skew S] [--state FILE]';
 
 class UsageError extends Error {}
 

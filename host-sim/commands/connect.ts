@@ -4,6 +4,7 @@
  * Logs in over MQTT with the stored credential (registering first when the file holds none), optionally
  * publishes one message with QoS 1, and disconnects cleanly. Exit 0 only after CONNACK accepted (and PUBACK).
  */
+import { CONNECT_USAGE } from '../usage.js';
 import { Logger } from '../../hal/node/index.js';
 import { extractPublish, logLevelFrom, parseCommandArgs } from '../cli-args.js';
 import { CommandOutput, type CliIo } from '../cli-output.js';
@@ -13,7 +14,6 @@ import type { FailureContext } from '../explain-failure.js';
 import { UsageError } from '../usage-error.js';
 import { provisionOptionsFrom, readCaFile, REGISTER_OPTIONS } from './shared.js';
 
-export const CONNECT_USAGE = 'tc-iot-device connect -c FILE [--broker URL] [--gateway URL] [--ca FILE] [--publish TOPIC MESSAGE] [--api v1|v2] [--max-attempts N] [--json] [-v|--log-level LEVEL]';
 
 const CONNECT_OPTIONS = Object.freeze({ ...REGISTER_OPTIONS, broker: { type: 'string' } } as const);
 

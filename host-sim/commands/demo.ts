@@ -3,6 +3,7 @@
  * with a fresh product, writes a device-info file in a temp folder, registers, logs in, subscribes to the
  * device's data topic, publishes to it, receives the message back, and tells the story with timings.
  */
+import { DEMO_USAGE } from '../usage.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,6 @@ import { parseBrokerUrl, parseGatewayUrl } from '../endpoint-url.js';
 import type { FailureContext } from '../explain-failure.js';
 import { startLocalCloud, type LocalCloud } from '../local-cloud.js';
 
-export const DEMO_USAGE = 'tc-iot-device demo [--json] [-v|--log-level LEVEL]';
 
 export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   const json = argv.includes('--json');

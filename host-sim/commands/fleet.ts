@@ -7,6 +7,7 @@
  * {"devices","registered","connected","failed","p50Ms","p95Ms","durationMs"}. Exit 0 when every device
  * registered and logged in, 1 when any failed (the summary counts them), the usual codes for usage errors.
  */
+import { FLEET_USAGE } from '../usage.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,6 @@ import { startLocalCloud, type LocalCloud } from '../local-cloud.js';
 import { UsageError } from '../usage-error.js';
 import { readCaFile } from './shared.js';
 
-export const FLEET_USAGE = 'tc-iot-device fleet -n N [--concurrency C] [-c TEMPLATE --gateway URL --broker URL --ca FILE] [--json] [-v|--log-level LEVEL]';
 
 const FLEET_OPTIONS = Object.freeze({
   count: { type: 'string', short: 'n' },

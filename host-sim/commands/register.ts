@@ -4,6 +4,7 @@
  * Registers only when the file says the device is not registered yet; with a credential already there it
  * says so and sends nothing, unless --force. The credential is written back by the HAL's storage.
  */
+import { REGISTER_USAGE } from '../usage.js';
 import { Logger } from '../../hal/node/index.js';
 import { gatewayHost } from '../../src/protocol/regions.js';
 import { logLevelFrom, parseCommandArgs } from '../cli-args.js';
@@ -13,7 +14,6 @@ import type { FailureContext } from '../explain-failure.js';
 import { UsageError } from '../usage-error.js';
 import { provisionOptionsFrom, readCaFile, REGISTER_OPTIONS } from './shared.js';
 
-export const REGISTER_USAGE = 'tc-iot-device register -c FILE [--api v1|v2] [--algorithm hmacsha256|hmacsha1] [--gateway URL] [--ca FILE] [--force] [--max-attempts N] [--json] [-v|--log-level LEVEL]';
 
 export async function runRegister(argv: string[], io: CliIo): Promise<number> {
   const json = argv.includes('--json');
