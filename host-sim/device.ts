@@ -6,16 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { createNodeHal, type Logger, type NodeHal } from '../hal/node/index.js';
 import { IotError } from '../src/errors.js';
-import { parseDeviceInfo, type DeviceInfo } from '../src/device/device-info.js';
+import { parseDeviceInfo, recordFromDeviceInfo, type DeviceInfo } from '../src/device/device-info.js';
 import type { DeviceRecord } from '../src/device/record.js';
 import { brokerHost } from '../src/protocol/regions.js';
 import { buildMqttLogin } from '../src/protocol/mqtt-login.js';
-import { provision, type ProvisionOptions, type ProvisionResult } from '../src/runner/provision.js';
+import { CLOCK_FLOOR_SECONDS, provision, type ProvisionOptions, type ProvisionResult } from '../src/runner/provision.js';
 import type { BrokerEndpoint } from './endpoint-url.js';
 import { MqttSession } from './mqtt-session.js';
 
-/** 2020-01-01T00:00:00Z: a clock before it was never set (the core uses the same rule). */
-const CLOCK_SET_AFTER = 1577836800;
 /** The login's expiry: an hour ahead, like Tencent's Java SDK (which uses ten minutes). */
 const LOGIN_LIFETIME_SECONDS = 3600;
 
@@ -48,13 +46,8 @@ export async function openHostDevice(file: string, options: OpenDeviceOptions): 
   options.logger.addSecret(info.deviceSecret);
   const hal = createNodeHal({ storage: file, logger: options.logger, ...(options.caPem === undefined ? {} : { caPem: options.caPem }), ...(options.now === undefined ? {} : { now: options.now }) });
   const stored = await hal.storage.load();
-  const record: DeviceRecord = {
-    productId: info.productId,
-    productSecret: info.productSecret,
-    deviceName: info.deviceName,
-    authMode: info.authMode,
-    region: info.region,
-  };
+  // The storage is the authority on the credential (it also reads a certificate device's PEM files).
+  const record = recordFromDeviceInfo(info);
   if (stored !== undefined) {
     record.credential = stored.credential;
     rememberSecrets(options.logger, record);
@@ -96,7 +89,7 @@ export async function connectHostDevice(device: HostDevice, options: ConnectDevi
   const credential = device.record.credential;
   if (credential === undefined) throw new IotError('bad-input', `${device.file} holds no credential yet: register the device first`);
   const now = device.hal.now();
-  if (now < CLOCK_SET_AFTER) throw new IotError('clock', 'the system clock is not set (it reads a time before 2020), so the login would carry a wrong expiry');
+  if (now < CLOCK_FLOOR_SECONDS) throw new IotError('clock', 'the system clock is not set (it reads a time before 2020), so the login would carry a wrong expiry');
   const login = buildMqttLogin({
     productId: device.record.productId,
     deviceName: device.record.deviceName,
