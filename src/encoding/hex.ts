@@ -18,13 +18,15 @@ const NIBBLE: Int8Array = (() => {
 
 export function hexEncode(bytes: Uint8Array): string {
   const n = bytes.length;
+  const whole = n & ~3;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, n);
   let out = '';
-  // Two string indexings per byte rather than a 256-string table: hex output is short (digests), and the
-  // table would cost more memory than it saves time.
-  for (let i = 0, b; i < n; i++) {
-    b = bytes[i]!;
-    out += DIGITS[b >> 4]! + DIGITS[b & 15]!;
-  }
+  let i = 0;
+  // Four bytes per native Number → text conversion (about a tenth of the XS work of two string indexings and
+  // two concatenations per byte). 2^32 + word has nine hex digits whose first, a '1', is cut: leading zeros
+  // stay. toString(16) is lower-case by the specification.
+  for (; i < whole; i += 4) out += (view.getUint32(i) + 0x100000000).toString(16).slice(1);
+  for (; i < n; i++) out += DIGITS[bytes[i]! >> 4]! + DIGITS[bytes[i]! & 15]!;
   return out;
 }
 
