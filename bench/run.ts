@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (after `npm run build`): measures the core against @noble/* and crypto-js in ONE run —
  * XS compute and memory, the core's tables, minified sizes, Node throughput, firmware size — writes
- * bench/results.json (shape: bench/results.ts), regenerates bench/README-section.md and prints the tables.
+ * bench/results.json (shape: bench/results.ts), regenerates the README's performance tables and prints the tables.
  * Exits 1 if any library's output disagrees with the Tencent vectors (a wrong answer fast is no answer).
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -179,7 +179,7 @@ async function main(): Promise<number> {
   const resultsPath = `${REPO_ROOT}bench/results.json`;
   writeFileSync(`${resultsPath}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
   renameSync(`${resultsPath}.tmp`, resultsPath);
-  process.stdout.write(writeReadmeSection(resultsPath, `${REPO_ROOT}bench/README-section.md`));
+  process.stdout.write(writeReadmeSection(resultsPath, `${REPO_ROOT}README.md`));
 
   if (wrong.length > 0) {
     console.error(`bench: outputs disagree with the Tencent vectors: ${wrong.join(', ')}`);
