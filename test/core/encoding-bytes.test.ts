@@ -27,4 +27,35 @@ describe('asciiBytes', () => {
       assert.throws(() => asciiBytes(t), (e: unknown) => e instanceof IotError && e.code === 'bad-input');
     }
   });
+
+  // The text is read in 256-character slices, two characters at a time: lengths around the slice edges, odd and
+  // even, and a non-ASCII character at every position near an edge, must behave as for a short text.
+  const printable = (n: number): string => {
+    let s = '';
+    for (let i = 0; i < n; i++) s += String.fromCharCode(32 + ((i * 7) % 95));
+    return s;
+  };
+
+  it('maps long texts across slice boundaries (lengths 1-3 either side of 256, 512, 768)', () => {
+    for (const edge of [256, 512, 768]) {
+      for (let n = edge - 3; n <= edge + 3; n++) {
+        const text = printable(n);
+        assert.deepEqual(asciiBytes(text), new Uint8Array(Buffer.from(text, 'latin1')), `length ${n}`);
+      }
+    }
+    const withControls = '\u0000\u007f\t'.repeat(300);
+    assert.deepEqual(asciiBytes(withControls), new Uint8Array(Buffer.from(withControls, 'latin1')));
+  });
+
+  it('refuses a non-ASCII character just before, at and after a slice boundary, and at the very end', () => {
+    for (const n of [257, 258, 512, 513, 700]) {
+      const positions = [254, 255, 256, 257, 511, 512, n - 1].filter((p) => p < n);
+      for (const p of positions) {
+        for (const c of ['\u0080', '\u00ff', '\u0100', '\u20ac', '\ud83d']) {
+          const text = printable(p) + c + printable(n - p - 1);
+          assert.throws(() => asciiBytes(text), (e: unknown) => e instanceof IotError && e.code === 'bad-input', `length ${n}, U+${c.charCodeAt(0).toString(16)} at ${p}`);
+        }
+      }
+    }
+  });
 });
