@@ -43,4 +43,35 @@ describe('hexEncode / hexDecode', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('encodes a view at any byte offset, of any length (the word reads go through a DataView on the view)', () => {
+    const backing = new Uint8Array(600);
+    for (let i = 0; i < backing.length; i++) backing[i] = (i * 151 + 89) & 255;
+    for (const offset of [1, 2, 3, 5, 255]) {
+      for (const length of [0, 1, 2, 3, 4, 5, 7, 9, 127, 128, 129, 255, 257, 301]) {
+        const view = backing.subarray(offset, offset + length);
+        assert.equal(hexEncode(view), Buffer.from(view).toString('hex'), `offset ${offset}, length ${length}`);
+      }
+    }
+  });
+
+  // The text is decoded in 256-character slices (128 bytes each).
+  it('decodes long texts across slice boundaries, in either case', () => {
+    const backing = new Uint8Array(400);
+    for (let i = 0; i < backing.length; i++) backing[i] = (i * 73 + 11) & 255;
+    for (const length of [127, 128, 129, 255, 256, 257, 383, 384, 385, 400]) {
+      const bytes = backing.subarray(0, length);
+      const text = Buffer.from(bytes).toString('hex');
+      assert.deepEqual(hexDecode(text), bytes, `${length} bytes`);
+      assert.deepEqual(hexDecode(text.toUpperCase()), bytes, `${length} bytes, upper case`);
+    }
+  });
+
+  it('refuses a non-hex character just before, at and after a slice boundary', () => {
+    const text = Buffer.from(new Uint8Array(300).map((_, i) => i * 29)).toString('hex'); // 600 characters
+    for (const p of [254, 255, 256, 257, 510, 511, 512, 513, 599]) {
+      for (const c of ['g', '/', ':', '\u00e9', '\u0130', ' ']) assertBadInput(text.slice(0, p) + c + text.slice(p + 1));
+    }
+    assertBadInput(text.slice(0, 511)); // odd length past a boundary
+  });
 });
