@@ -20,49 +20,80 @@ function malformed(): IotError {
  */
 const CHUNK = 128;
 
+/**
+ * Characters read per slice of the text when encoding. XS keeps strings as UTF-8 and finds a character by
+ * scanning from the start, so text.charCodeAt(i) costs time in proportion to i and reading a 3 KB PEM in place
+ * is quadratic (several times slower; the XS meter does not count the scan); a short slice is read cheaply.
+ */
+const SLICE = 256;
+
 export function utf8Encode(text: string): Uint8Array {
   const n = text.length;
   // Optimistic: one byte per character, for as long as the text is ASCII.
   let out = new Uint8Array(n);
-  let i = 0;
+  let start = 0; // where the current slice begins in the text
+  let end = 0;
+  let part = '';
+  let dst = out;
+  let m = 0;
+  let j = 0;
   let c = 0;
-  // A non-ASCII code is stored truncated and then overwritten by the general loop below. No `i < n` test:
-  // charCodeAt(n) is NaN, whose store past the end is ignored and which fails `< 0x80`, ending the loop.
-  while ((out[i] = c = text.charCodeAt(i)) < 0x80) i++;
-  if (i === n) return out;
-  // Not ASCII: at most 4 bytes per unit (on a Moddable device, where strings are UTF-8 inside, a unit is a
-  // whole code point, up to U+10FFFF); trimmed at the end.
-  const ascii = out.subarray(0, i);
+  let d = 0;
+  for (; start < n; start = end) {
+    end = start + SLICE;
+    part = text.slice(start, end);
+    dst = out.subarray(start, end);
+    j = 0;
+    // A non-ASCII code is stored truncated and then overwritten by the general loop below. No `j < m` test:
+    // charCodeAt(m) is NaN, whose store past the end of dst is ignored and which fails `< 0x80`, ending the loop.
+    while ((dst[j] = c = part.charCodeAt(j)) < 0x80) j++;
+    if (j < part.length) break;
+  }
+  if (start >= n) return out;
+  // Not ASCII from start + j on: at most 4 bytes per unit (on a Moddable device, where strings are UTF-8
+  // inside, a unit is a whole code point, up to U+10FFFF); trimmed at the end.
+  start += j;
+  const ascii = out.subarray(0, start);
   out = new Uint8Array(4 * n);
   out.set(ascii);
-  let o = i;
-  for (; i < n; i++) {
-    c = text.charCodeAt(i);
-    if (c < 0x80) {
-      out[o++] = c;
-    } else if (c < 0x800) {
-      out[o++] = 0xc0 | (c >> 6);
-      out[o++] = 0x80 | (c & 63);
-    } else if (c < 0xd800 || (c > 0xdfff && c < 0x10000)) {
-      out[o++] = 0xe0 | (c >> 12);
-      out[o++] = 0x80 | ((c >> 6) & 63);
-      out[o++] = 0x80 | (c & 63);
-    } else if (c > 0xffff) {
-      // XS without CESU-8 (the device build) indexes strings by code point: charCodeAt gives it whole.
-      out[o++] = 0xf0 | (c >> 18);
-      out[o++] = 0x80 | ((c >> 12) & 63);
-      out[o++] = 0x80 | ((c >> 6) & 63);
-      out[o++] = 0x80 | (c & 63);
-    } else {
-      // A high surrogate must be followed by a low one; anything else is a lone surrogate.
-      const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-      if (c > 0xdbff || d < 0xdc00 || d > 0xdfff) throw new IotError('bad-input', 'text has a lone surrogate');
-      i++;
-      c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-      out[o++] = 0xf0 | (c >> 18);
-      out[o++] = 0x80 | ((c >> 12) & 63);
-      out[o++] = 0x80 | ((c >> 6) & 63);
-      out[o++] = 0x80 | (c & 63);
+  let o = start;
+  for (; start < n; start += m) {
+    end = start + SLICE;
+    part = text.slice(start, end);
+    m = part.length;
+    // A slice must not end between the two halves of a surrogate pair: a high surrogate at its end, unless it
+    // is the end of the text, is left to the next slice.
+    c = part.charCodeAt(m - 1);
+    if (c >= 0xd800 && c <= 0xdbff && end < n) m--;
+    for (j = 0; j < m; j++) {
+      c = part.charCodeAt(j);
+      if (c < 0x80) {
+        out[o++] = c;
+      } else if (c < 0x800) {
+        out[o++] = 0xc0 | (c >> 6);
+        out[o++] = 0x80 | (c & 63);
+      } else if (c < 0xd800 || (c > 0xdfff && c < 0x10000)) {
+        out[o++] = 0xe0 | (c >> 12);
+        out[o++] = 0x80 | ((c >> 6) & 63);
+        out[o++] = 0x80 | (c & 63);
+      } else if (c > 0xffff) {
+        // XS without CESU-8 (the device build) indexes strings by code point: charCodeAt gives it whole.
+        out[o++] = 0xf0 | (c >> 18);
+        out[o++] = 0x80 | ((c >> 12) & 63);
+        out[o++] = 0x80 | ((c >> 6) & 63);
+        out[o++] = 0x80 | (c & 63);
+      } else {
+        // A high surrogate must be followed by a low one; anything else is a lone surrogate. Past the end of
+        // the slice d is NaN, which fails the range test.
+        d = part.charCodeAt(j + 1);
+        if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) throw new IotError('bad-input', 'text has a lone surrogate');
+        j++;
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        out[o++] = 0xf0 | (c >> 18);
+        out[o++] = 0x80 | ((c >> 12) & 63);
+        out[o++] = 0x80 | ((c >> 6) & 63);
+        out[o++] = 0x80 | (c & 63);
+      }
     }
   }
   return out.slice(0, o);

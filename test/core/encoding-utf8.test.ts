@@ -36,6 +36,18 @@ function isWellFormedUtf16(text: string): boolean {
   return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
 }
 
+/**
+ * A string as XS on the ESP32 presents it: kept as UTF-8 and indexed by code point, so length, charCodeAt and
+ * slice count code points and charCodeAt gives a code point above U+FFFF whole.
+ */
+function deviceString(codePoints: readonly number[]): string {
+  return {
+    length: codePoints.length,
+    charCodeAt: (i: number) => (i >= 0 && i < codePoints.length ? codePoints[i]! : NaN),
+    slice: (start?: number, end?: number) => deviceString(codePoints.slice(start, end)),
+  } as unknown as string;
+}
+
 describe('utf8Encode', () => {
   it('encodes 1-, 2-, 3- and 4-byte characters, including the range edges', () => {
     const text = 'A\u007f\u0080\u07ff\u0800\u20ac\ud7ff\ue000\uffff\u{10000}\u{1d11e}\u{10ffff}';
@@ -54,11 +66,76 @@ describe('utf8Encode', () => {
 
   it('encodes a whole code point above U+FFFF as a Moddable device string presents it (one unit, charCodeAt > 0xFFFF)', () => {
     // On the ESP32, XS keeps strings as UTF-8 and indexes them by code point; xsnap and V8 use UTF-16 units.
-    const units = [0x61, 0x1f600, 0xe9, 0x10ffff, 0x10000];
-    const deviceString = { length: units.length, charCodeAt: (i: number) => units[i]! } as unknown as string;
-    assert.deepEqual(utf8Encode(deviceString), new Uint8Array(Buffer.from('a\u{1f600}\u00e9\u{10ffff}\u{10000}', 'utf8')));
-    const allAstral = { length: 2, charCodeAt: (i: number) => [0x1f600, 0x1f601][i]! } as unknown as string;
-    assert.deepEqual(utf8Encode(allAstral), new Uint8Array(Buffer.from('\u{1f600}\u{1f601}', 'utf8')));
+    assert.deepEqual(utf8Encode(deviceString([0x61, 0x1f600, 0xe9, 0x10ffff, 0x10000])), new Uint8Array(Buffer.from('a\u{1f600}\u00e9\u{10ffff}\u{10000}', 'utf8')));
+    assert.deepEqual(utf8Encode(deviceString([0x1f600, 0x1f601])), new Uint8Array(Buffer.from('\u{1f600}\u{1f601}', 'utf8')));
+  });
+
+  it('encodes long device strings with code points above U+FFFF on and around slice boundaries', () => {
+    // U+1D800..U+1DBFF and U+1DC00..U+1DFFF have the low 16 bits of a high or low surrogate: a whole code point
+    // there at the end of a slice must not be taken for half of a pair.
+    for (const astral of [0x1f600, 0x1d800, 0x1dbff, 0x1dc00, 0x10000, 0x10ffff]) {
+      for (const at of [0, 254, 255, 256, 257, 511, 512, 599]) {
+        const codePoints = Array.from({ length: 600 }, (_, i) => 0x61 + (i % 26));
+        codePoints[at] = astral;
+        const expected = new Uint8Array(Buffer.from(String.fromCodePoint(...codePoints), 'utf8'));
+        assert.deepEqual(utf8Encode(deviceString(codePoints)), expected, `U+${astral.toString(16)} at ${at}`);
+        codePoints[3] = 0xe9; // the same, reached by the general (non-ASCII) loop
+        assert.deepEqual(utf8Encode(deviceString(codePoints)), new Uint8Array(Buffer.from(String.fromCodePoint(...codePoints), 'utf8')), `U+${astral.toString(16)} at ${at}, after U+00E9`);
+      }
+    }
+    const allAstral = Array.from({ length: 530 }, (_, i) => 0x1f600 + (i % 80));
+    assert.deepEqual(utf8Encode(deviceString(allAstral)), new Uint8Array(Buffer.from(String.fromCodePoint(...allAstral), 'utf8')));
+  });
+
+  // The text is read in 256-unit slices: a character of each UTF-8 length, and a surrogate pair with its halves
+  // on either side of a slice edge, reached both from the ASCII loop (first non-ASCII there) and from the general
+  // loop (an earlier non-ASCII character), must encode as in a short text.
+  it('encodes long texts with multi-byte characters and surrogate pairs across slice boundaries', () => {
+    for (const edge of [256, 512]) {
+      for (let at = edge - 3; at <= edge + 1; at++) {
+        for (const ch of ['\u00e9', '\u20ac', '\u{1f600}', '\u{1f600}\u{1f601}', '\u00e9\u{10ffff}']) {
+          for (const head of ['', '\u00e9']) {
+            const prefix = head + 'x'.repeat(at - head.length);
+            for (const tail of ['', 'y', 'tail'.repeat(70)]) {
+              const text = prefix + ch + tail;
+              assert.deepEqual(utf8Encode(text), new Uint8Array(Buffer.from(text, 'utf8')), `${JSON.stringify(ch)} at ${at}, head ${JSON.stringify(head)}, tail ${tail.length}`);
+            }
+          }
+        }
+      }
+    }
+    // Pairs back to back over several slices, both alignments of a pair against the edges.
+    for (const prefix of ['', 'a', '\u00e9', '\u00e9a']) {
+      const text = prefix + '\u{1f600}\u{1f4a9}'.repeat(200);
+      assert.deepEqual(utf8Encode(text), new Uint8Array(Buffer.from(text, 'utf8')), JSON.stringify(prefix));
+    }
+  });
+
+  it('agrees with Buffer on random long texts of mixed widths (fast-check)', () => {
+    const piece = fc.constantFrom('a', 'bc', '\n', '\u007f', '\u0080', '\u00e9', '\u07ff', '\u0800', '\u20ac', '\uffff', '\u{10000}', '\u{1f600}', '\u{10ffff}');
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 150, maxLength: 450 }), (pieces) => {
+        const text = pieces.join('');
+        assert.deepEqual(utf8Encode(text), new Uint8Array(Buffer.from(text, 'utf8')));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses lone surrogates on and around slice boundaries', () => {
+    for (const edge of [256, 512]) {
+      for (let at = edge - 2; at <= edge + 1; at++) {
+        for (const head of ['', '\u00e9']) {
+          const prefix = head + 'x'.repeat(at - head.length);
+          for (const bad of ['\ud800', '\udbff', '\udc00', '\udfff', '\udc00\ud800', '\ud800\ud800\udc00', '\ud83d\u00e9']) {
+            for (const tail of ['', 'z', 'z'.repeat(300)]) {
+              const text = prefix + bad + tail;
+              assert.throws(() => utf8Encode(text), isBadInput, `${JSON.stringify(bad)} at ${at}, head ${JSON.stringify(head)}, tail ${tail.length}`);
+            }
+          }
+        }
+      }
+    }
   });
 
   it('refuses lone surrogates (high at the end, high before non-low, low alone, reversed pair)', () => {
