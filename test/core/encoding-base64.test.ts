@@ -98,4 +98,31 @@ describe('base64Encode / base64Decode (RFC 4648)', () => {
       { numRuns: 1000 },
     );
   });
+
+  // The decoder reads the text in 256-character slices, two quanta at a time, the last quantum apart.
+  it('decodes texts that end on, just before and just after slice boundaries, with each padding', () => {
+    const backing = new Uint8Array(800);
+    for (let i = 0; i < backing.length; i++) backing[i] = (i * 197 + 31) & 255;
+    for (const edge of [256, 512, 768, 1024]) {
+      for (const bytesLength of [(edge / 4) * 3 - 4, (edge / 4) * 3 - 3, (edge / 4) * 3 - 2, (edge / 4) * 3 - 1, (edge / 4) * 3, (edge / 4) * 3 + 1, (edge / 4) * 3 + 2, (edge / 4) * 3 + 3]) {
+        const bytes = backing.subarray(0, bytesLength);
+        const text = Buffer.from(bytes).toString('base64');
+        assert.equal(base64Encode(bytes), text, `${bytesLength} bytes`);
+        assert.deepEqual(base64Decode(text), bytes, `${bytesLength} bytes (${text.length} characters)`);
+      }
+    }
+  });
+
+  it('rejects a bad character placed just before, at and just after a slice boundary of a long text', () => {
+    const text = Buffer.from(new Uint8Array(768).map((_, i) => i * 13 + 5)).toString('base64'); // 1,024 characters
+    for (const p of [255, 256, 257, 258, 259, 511, 512, 513, 767, 768, 769, 1019, 1020, 1021]) {
+      for (const c of ['-', '_', '=', ' ', '\n', '\u00e9', '\u0000']) assertBadInput(text.slice(0, p) + c + text.slice(p + 1));
+    }
+    assertBadInput(text.slice(0, 257) + '\ud83d\ude00' + text.slice(259));
+    // Non-zero trailing bits in the last quantum, after four slices of quanta ('B' is 000001: its low bits are set).
+    const padded = Buffer.from(new Uint8Array(767).map((_, i) => i * 13 + 5)).toString('base64'); // 1,024 characters, one '='
+    assert.equal(padded.length, 1024);
+    assertBadInput(padded.slice(0, 1022) + 'B=');
+    assertBadInput(padded.slice(0, 1021) + 'B==');
+  });
 });
