@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { X509Certificate, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { derToPem, pemToDer } from '../../src/pki/pem.js';
 import { rsaPkcs1ToPkcs8 } from '../../src/pki/pkcs8.js';
@@ -71,5 +72,39 @@ describe('PEM and PKCS#8', () => {
     expectIotError(() => pemToDer(key, 'rsa key'), 'bad-input');
     expectIotError(() => pemToDer(42 as unknown as string, 'CERTIFICATE'), 'bad-input');
     expectIotError(() => derToPem(new Uint8Array(0), 'CERTIFICATE'), 'bad-input');
+  });
+
+  it('derToPem cuts 64-character lines across its 256-character slices (DER lengths around 192 and 384 bytes)', () => {
+    for (const length of [1, 47, 48, 49, 190, 191, 192, 193, 194, 240, 383, 384, 385, 1000]) {
+      const der = new Uint8Array(length).map((_, i) => i * 37 + 1);
+      const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g)!;
+      const expected = `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+      assert.equal(derToPem(der, 'CERTIFICATE'), expected, `${length} bytes`);
+      assert.deepEqual(pemToDer(expected, 'CERTIFICATE'), der);
+    }
+  });
+
+  it('treats line breaks and the blanks around them as the documented pattern does, whatever the mix (fast-check)', () => {
+    // Reference: the body is the text between the lines with /[ \t]*\r?\n[ \t]*/g removed, then strict Base64.
+    const der = pemToDer(cert.clientCert, 'CERTIFICATE');
+    const b64 = Buffer.from(der).toString('base64');
+    const separator = fc.constantFrom('\n', '\r\n', ' \n', '\n\t', ' \r\n ', '\r\r\n', '\r', ' ', '\n\n', '\r\n\r\n', '\t\r\n');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(b64.length), separator), { maxLength: 6 }), fc.constantFrom('\n', '\r\n'), (cuts, eol) => {
+        const sorted = [...cuts].sort((a, b) => a[0] - b[0]);
+        let inner = eol;
+        let at = 0;
+        for (const [cut, sep] of sorted) {
+          inner += b64.slice(at, cut) + sep;
+          at = cut;
+        }
+        inner += b64.slice(at) + eol;
+        const pem = `-----BEGIN CERTIFICATE-----${inner}-----END CERTIFICATE-----\n`;
+        const body = inner.replace(/[ \t]*\r?\n[ \t]*/g, '');
+        if (body === b64) assert.deepEqual(pemToDer(pem, 'CERTIFICATE'), der);
+        else expectIotError(() => pemToDer(pem, 'CERTIFICATE'), 'bad-input');
+      }),
+      { numRuns: 500 },
+    );
   });
 });
