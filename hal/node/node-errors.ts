@@ -58,10 +58,10 @@ export function iotErrorFromNode(error: unknown, endpoint: string): IotError {
     return new IotError('tls', `TLS verification failed for ${endpoint} (${reason}): the server's certificate does not chain to the trusted CA or does not name the host; for a local cloud pass its CA with --ca FILE`, { cause: error });
   }
   if (TIMEOUT_CODES.has(code)) {
-    return new IotError('timeout', `no answer from ${endpoint} in time (${reason}); check the network and the address`, { cause: error });
+    return new IotError('timeout', `no answer from ${endpoint} in time (${reason})`, { cause: error });
   }
   if (TRANSPORT_CODES.has(code)) {
-    return new IotError('transport', `could not talk to ${endpoint} (${reason}); check the address and the network`, { cause: error });
+    return new IotError('transport', `could not talk to ${endpoint} (${reason})`, { cause: error });
   }
-  return new IotError('transport', `connection to ${endpoint} failed (${reason}); check the address and the network`, { cause: error });
+  return new IotError('transport', `connection to ${endpoint} failed (${reason})`, { cause: error });
 }
