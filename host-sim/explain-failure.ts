@@ -8,7 +8,7 @@ export interface FailureContext {
   /** The device-info file, named in hints about it. */
   file?: string;
   /** The step that failed, for the line's opening words. */
-  step: 'register' | 'connect' | 'publish' | 'subscribe' | 'load' | 'demo' | 'fleet';
+  step: 'register' | 'connect' | 'publish' | 'subscribe' | 'ca' | 'load' | 'demo' | 'fleet';
 }
 
 function serverWords(error: IotError): string {
@@ -49,6 +49,7 @@ function hint(error: IotError, context: FailureContext): string {
     case 'bad-response': return 'the server answered something that is not the Tencent protocol; check --gateway/--broker';
     case 'storage': return `check that ${context.file ?? 'the file'} and its folder are writable`;
     case 'bad-input':
+      if (context.step === 'ca') return 'give --ca a PEM file holding the CA certificate (e.g. the `ca` path the local cloud prints)';
       if (error.message.includes('does not exist') || error.message.includes('cannot read')) return 'check the path';
       return context.file === undefined ? 'fix the argument' : `fix ${context.file} (the C SDK's device-info format)`;
     case 'unsupported': return 'use a supported option';
@@ -60,6 +61,7 @@ const STEP_WORDS: Readonly<Record<FailureContext['step'], string>> = Object.free
   connect: 'MQTT login failed',
   publish: 'publish failed',
   subscribe: 'subscribe failed',
+  ca: 'cannot use the CA file',
   load: 'cannot use the device-info file',
   demo: 'demo failed',
   fleet: 'fleet failed',

@@ -43,7 +43,9 @@ export async function runConnect(argv: string[], io: CliIo): Promise<number> {
     const provisionOptions = provisionOptionsFrom(values);
     const broker = values.broker === undefined ? undefined : parseBrokerUrl(values.broker);
     const logger = new Logger({ level: logLevelFrom(values), write: io.stderr });
+    context.step = 'ca';
     const caPem = await readCaFile(values.ca);
+    context.step = 'load';
     const device = await openHostDevice(file, { logger, ...(caPem === undefined ? {} : { caPem }) });
     const result: Record<string, unknown> = { productId: device.record.productId, deviceName: device.record.deviceName, authMode: device.record.authMode, file };
     if (device.record.credential === undefined || provisionOptions.force === true) {

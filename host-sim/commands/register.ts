@@ -30,7 +30,9 @@ export async function runRegister(argv: string[], io: CliIo): Promise<number> {
     context.file = file;
     const options = provisionOptionsFrom(values);
     const logger = new Logger({ level: logLevelFrom(values), write: io.stderr });
+    context.step = 'ca';
     const caPem = await readCaFile(values.ca);
+    context.step = 'load';
     const device = await openHostDevice(file, { logger, ...(caPem === undefined ? {} : { caPem }) });
     const identity = { productId: device.record.productId, deviceName: device.record.deviceName, authMode: device.record.authMode, file };
     if (device.record.credential !== undefined && !options.force) {

@@ -212,6 +212,8 @@ describe('tc-iot-device failures: exit codes and one clear line', function () {
       const run = await runCliInProcess(['register', '-c', file, '--ca', join(test.folder, 'missing-ca.pem')]);
       assert.equal(run.code, 3);
       assert.match(oneLine(run), /cannot read the CA file/);
+      assert.match(oneLine(run), /give --ca a PEM file/);
+      assert.doesNotMatch(oneLine(run), /device-info/, 'a CA problem is not blamed on the device-info file');
     });
     it('a --ca file that holds no certificate', async () => {
       const file = await writeDeviceFile(test.folder, cSdkDeviceInfo(KEY_PRODUCT, uniqueName('junkca')));
@@ -220,7 +222,8 @@ describe('tc-iot-device failures: exit codes and one clear line', function () {
       await writeFile(ca, 'not a certificate');
       const run = await runCliInProcess(['register', '-c', file, '--ca', ca]);
       assert.equal(run.code, 3);
-      assert.match(oneLine(run), /holds no PEM certificate/);
+      assert.match(oneLine(run), /^tc-iot-device register: cannot use the CA file: .*holds no PEM certificate — give --ca a PEM file/);
+      assert.doesNotMatch(oneLine(run), /device-info/, 'a CA problem is not blamed on the device-info file');
     });
   });
 });
