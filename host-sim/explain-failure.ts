@@ -42,7 +42,9 @@ function hint(error: IotError, context: FailureContext): string {
   switch (error.code) {
     case 'refused': return refusalHint(error, context);
     case 'clock': return 'set the system clock (e.g. enable NTP) and retry';
-    case 'tls': return error.message.includes('--ca') ? "for Tencent's own servers, check the host name and the system date" : "for a local cloud pass its CA with --ca FILE; for Tencent's own servers, check the host name and the system date";
+    case 'tls':
+      if (error.message.includes('does not speak TLS')) return context.step === 'connect' ? 'check that --broker is mqtts:// to the TLS port (8883), or mqtt:// for plain MQTT' : 'check that --gateway is https:// to the TLS port';
+      return error.message.includes('--ca') ? "for Tencent's own servers, check the host name and the system date" : "for a local cloud pass its CA with --ca FILE; for Tencent's own servers, check the host name and the system date";
     case 'transport': return context.step === 'connect' ? 'check --broker and the network, then retry' : 'check --gateway and the network, then retry';
     case 'timeout': return 'the network or the server is slow or unreachable; retry later';
     case 'unavailable': return 'the server is temporarily unavailable; retry later';

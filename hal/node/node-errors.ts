@@ -54,8 +54,13 @@ export function iotErrorFromNode(error: unknown, endpoint: string): IotError {
   if (error instanceof IotError) return error;
   const code = errorCode(error);
   const reason = reasonOf(error, code);
-  if (isTlsFailure(error, code)) {
+  if (CERTIFICATE_CODES.has(code)) {
     return new IotError('tls', `TLS verification failed for ${endpoint} (${reason}): the server's certificate does not chain to the trusted CA or does not name the host; for a local cloud pass its CA with --ca FILE`, { cause: error });
+  }
+  if (isTlsFailure(error, code)) {
+    // Not a certificate problem: the peer does not speak TLS on that port (e.g. plain HTTP or MQTT), or
+    // offers no protocol version or cipher suite in common.
+    return new IotError('tls', `TLS handshake with ${endpoint} failed (${reason}): the server does not speak TLS there, or shares no TLS version or cipher suite with us — check the URL's scheme and port`, { cause: error });
   }
   if (TIMEOUT_CODES.has(code)) {
     return new IotError('timeout', `no answer from ${endpoint} in time (${reason})`, { cause: error });

@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { assertBuilt, CERT_PRODUCT, cSdkDeviceInfo, KEY_PRODUCT, PRECREATED_PRODUCT, readJson, runCli, runCliInProcess, startTestCloud, uniqueName, writeDeviceFile, type CliRun, type TestCloud } from './helpers.js';
 
@@ -141,6 +142,23 @@ describe('tc-iot-device failures: exit codes and one clear line', function () {
     const line = oneLine(run);
     assert.match(line, /ECONNREFUSED/);
     assert.match(line, /check --gateway/);
+  });
+
+  it('a plain HTTP server at the https:// gateway: exit 5, "does not speak TLS", and the scheme/port hint (not --ca)', async () => {
+    const plain = createHttpServer((_request, response) => response.end('plain text'));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const file = await writeDeviceFile(test.folder, cSdkDeviceInfo(KEY_PRODUCT, uniqueName('plain-gateway')));
+      const run = await runCli(['register', '-c', file, '--gateway', `https://127.0.0.1:${(plain.address() as AddressInfo).port}`, '--ca', test.caFile, '--max-attempts', '1']);
+      assert.equal(run.code, 5);
+      const line = oneLine(run);
+      assert.match(line, /does not speak TLS/);
+      assert.match(line, /check that --gateway is https:\/\/ to the TLS port/);
+      assert.doesNotMatch(line, /certificate does not chain/);
+    } finally {
+      plain.closeAllConnections();
+      await new Promise<void>((resolve) => plain.close(() => resolve()));
+    }
   });
 
   it('nothing listening at the broker: exit 5 and "check --broker"', async () => {

@@ -49,7 +49,7 @@ describe('Node HAL details', () => {
   describe('error mapping', () => {
     const cases: Array<[string, string]> = [
       ['SELF_SIGNED_CERT_IN_CHAIN', 'tls'], ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'tls'], ['ERR_TLS_CERT_ALTNAME_INVALID', 'tls'],
-      ['CERT_HAS_EXPIRED', 'tls'], ['ERR_SSL_WRONG_VERSION_NUMBER', 'tls'],
+      ['CERT_HAS_EXPIRED', 'tls'],
       ['ECONNREFUSED', 'transport'], ['ENOTFOUND', 'transport'], ['ECONNRESET', 'transport'], ['ETIMEDOUT', 'timeout'],
     ];
     for (const [nodeCode, code] of cases) {
@@ -58,9 +58,15 @@ describe('Node HAL details', () => {
         const mapped = iotErrorFromNode(error, 'gateway.example:443');
         assert.equal(mapped.code, code);
         assert.match(mapped.message, /gateway\.example:443/);
-        if (code === 'tls') assert.match(mapped.message, /--ca FILE/);
+        if (code === 'tls') assert.match(mapped.message, /TLS verification failed.*--ca FILE/);
       });
     }
+    it('a handshake failure that is not about the certificate (a plain-text server) → tls, blamed on the scheme or port, not on the CA', () => {
+      const mapped = iotErrorFromNode(Object.assign(new Error('x'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' }), 'gateway.example:443');
+      assert.equal(mapped.code, 'tls');
+      assert.match(mapped.message, /TLS handshake with gateway\.example:443 failed \(ERR_SSL_WRONG_VERSION_NUMBER\): the server does not speak TLS there/);
+      assert.doesNotMatch(mapped.message, /--ca/);
+    });
   });
 
   describe('pinned trust anchors', () => {
