@@ -28,11 +28,15 @@ export const DEVICE_NAME_PATTERN = /^[A-Za-z0-9:_-]{1,48}$/;
 /** Product ids are 10 upper-case alphanumerics in every known example; accept any plain alphanumeric id. */
 const PRODUCT_ID_PATTERN = /^[A-Za-z0-9]{1,32}$/;
 
+/** The `field` of a problem with the file as a whole (unreadable, not JSON). */
+export const WHOLE_FILE = '(file)';
+
 export class ProductsFileError extends Error {
   /** The path of the bad field, e.g. `products[0].authMode`. */
   readonly field: string;
   constructor(field: string, problem: string) {
-    super(`products file: ${field} ${problem}`);
+    // A problem with the whole file reads "products file <problem>", one with a field names the field.
+    super(field === WHOLE_FILE ? `products file ${problem}` : `products file: ${field} ${problem}`);
     this.field = field;
   }
 }
@@ -94,7 +98,7 @@ export function parseProducts(json: unknown): ProductsFile {
     try {
       value = JSON.parse(json);
     } catch {
-      throw new ProductsFileError('(file)', 'is not valid JSON');
+      throw new ProductsFileError(WHOLE_FILE, 'is not valid JSON');
     }
   }
   if (!isObject(value)) throw new ProductsFileError('(top level)', 'must be an object with a "products" array');
@@ -116,7 +120,7 @@ export async function loadProductsFile(path: string): Promise<ProductsFile> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ProductsFileError('(file)', `cannot be read (${code})`);
+    throw new ProductsFileError(WHOLE_FILE, `${path} cannot be read (${code})`);
   }
   return parseProducts(text);
 }

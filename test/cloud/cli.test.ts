@@ -136,7 +136,7 @@ describe('cloud CLI', function () {
     ['a bad mqtt port', () => ['--products', productsPath, '--mqtt-port=-1'], /--mqtt-port must be a port number/],
     ['a bad plain port', () => ['--products', productsPath, '--plain-mqtt-port', 'x'], /--plain-mqtt-port must be a port number/],
     ['a bad clock skew', () => ['--products', productsPath, '--max-clock-skew', 'ten'], /--max-clock-skew must be a whole number/],
-    ['a missing products file', () => ['--products', join(dir, 'nope.json')], /products file: \(file\) cannot be read \(ENOENT\)/],
+    ['a missing products file', () => ['--products', join(dir, 'nope.json')], /products file \/.*nope\.json cannot be read \(ENOENT\)/],
     ['a corrupt state file', () => { const p = join(dir, 'corrupt-state.json'); writeFileSync(p, '{oops'); return ['--products', productsPath, '--state', p]; }, /state file is not valid JSON/],
   ];
   for (const [what, args, message] of bad) {
