@@ -60,12 +60,20 @@ export function openMqttSession(options: MqttSessionOptions): Promise<MqttSessio
       reject(new IotError('transport', `cannot start MQTT to ${options.host}:${options.port}`, { cause: error }));
       return;
     }
-    const guard = Timer.set(() => {
+    // Moddable's Timer.clear throws on a timer already cleared or already fired (modTimer.c validates the host
+    // data), so the guard is cleared at most once and forgotten when it fires.
+    let guard: Timer | undefined = Timer.set(() => {
+      guard = undefined;
       if (ready || gone) return;
       gone = true;
       shut();
       reject(new IotError('timeout', `the broker did not accept the login within ${options.timeoutMs} ms`));
     }, options.timeoutMs);
+    const stopGuard = (): void => {
+      const pending = guard;
+      guard = undefined;
+      if (pending !== undefined) Timer.clear(pending);
+    };
     const shut = (): void => {
       try {
         client.close();
@@ -96,14 +104,14 @@ export function openMqttSession(options: MqttSessionOptions): Promise<MqttSessio
       close() {
         if (gone) return;
         gone = true;
-        Timer.clear(guard);
+        stopGuard();
         shut();
       },
     };
     client.onReady = () => {
       if (gone) return;
       ready = true;
-      Timer.clear(guard);
+      stopGuard();
       resolve(session);
     };
     client.onMessage = (topic, body) => {
@@ -116,7 +124,7 @@ export function openMqttSession(options: MqttSessionOptions): Promise<MqttSessio
     client.onClose = () => {
       if (gone) return;
       gone = true;
-      Timer.clear(guard);
+      stopGuard();
       markClosed();
       if (!ready) {
         // Moddable's client reports a refused CONNACK, a failed handshake and a dropped socket alike (its own
