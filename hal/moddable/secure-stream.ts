@@ -24,7 +24,7 @@ export interface SecureStreamOptions {
   timeoutMs: number;
 }
 
-/** Moddable's SSL layer writes one record per call, at most 16 KiB; smaller pieces also spare the heap. */
+/** SecureSocket.write takes at most 1024 bytes per call and throws "can't write all data" beyond (modsecuresocket.c). */
 const WRITE_PIECE = 1024;
 
 type Waiter = { resolve: (value: Uint8Array | undefined) => void; reject: (error: IotError) => void; timer: Timer | undefined };

@@ -14,8 +14,9 @@ const ENTRY = `
 import Preference from 'preference';
 import SecureSocket from 'securesocket';
 import Time from 'time';
+import Timer from 'timer';
 import * as library from ${JSON.stringify(DEVICE_LIBRARY)};
-globalThis.__fakes = { Preference, SecureSocket, Time, library };
+globalThis.__fakes = { Preference, SecureSocket, Time, Timer, library };
 globalThis.__throws = (fn) => { try { fn(); return 'no error'; } catch (error) { return String(error.message); } };
 `;
 
@@ -62,11 +63,28 @@ describe('fakes of the Moddable modules on XS', function () {
     assert.deepEqual(device.flash.log, ['erase k', 'write k'], 'set = erase, then write');
   });
 
+  it('Timer: clearing a timer twice, or a one-shot that has fired, throws as on the device; undefined is ignored', async () => {
+    const device = await boot('synced');
+    const T = '__fakes.Timer';
+    assert.equal(await device.call(`__throws(() => ${T}.clear(undefined))`), 'no error');
+    assert.match(await device.call(`__throws(() => { const t = ${T}.set(() => {}, 60000); ${T}.clear(t); ${T}.clear(t); })`), /invalid/);
+    const fired = `new Promise((resolve) => { const t = ${T}.set(() => { Promise.resolve().then(() => resolve(__throws(() => ${T}.clear(t)))); }, 1); })`;
+    assert.match(await device.call(fired), /invalid/);
+    assert.equal(await device.call(`new Promise((resolve) => { const t = ${T}.set(() => resolve(__throws(() => ${T}.clear(t))), 1); })`), 'no error');
+  });
+
   it('SecureSocket: one CA as DER, TLS 1.2 only', async () => {
     const device = await boot('synced');
     const open = (secure: string): string => `__throws(() => new __fakes.SecureSocket({ host: 'localhost', port: 1, secure: ${secure} }))`;
     assert.match(await device.call(open('{ certificate: [new ArrayBuffer(8)] }')), /one CA/);
     assert.match(await device.call(open('{ protocolVersion: 0x304, certificate: new ArrayBuffer(8) }')), /0x303/);
+  });
+
+  it('SecureSocket.write: at most 1024 bytes per call, as modsecuresocket.c', async () => {
+    const device = await boot('synced');
+    const port = Number(new URL(cloud.gateway).port);
+    const socket = `new __fakes.SecureSocket({ host: 'localhost', port: ${port}, secure: { certificate: __fakes.library.loadDerResource('local-cloud-ca.der') } })`;
+    assert.equal(await device.call(`(() => { const s = ${socket}; const n = s.write(); const e = __throws(() => s.write(new ArrayBuffer(1000), new Uint8Array(25))); s.close(); return n + ' ' + e; })()`), "1024 can't write all data");
   });
 
   it('without a configured CA, each connection gets exactly one pinned root from the firmware resources', async () => {

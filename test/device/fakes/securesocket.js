@@ -2,14 +2,19 @@
 // server name and client identity given here, and certificate dates checked against the DEVICE clock);
 // this object relays plaintext. Callback messages as in the SDK: 1 connected, 2 readable(bytes),
 // 3 writable, -1 closed by the peer, -2 error (a failed handshake gives only -2, without a reason).
+// write() as modules/crypt/securesocket/modsecuresocket.c: ArrayBuffers, typed arrays, strings and bytes,
+// at most 1024 bytes per call in all ("can't write all data" beyond), and write() with no argument says 1024.
 import { secureForBridge } from './secure-options.js';
 
 const bridge = () => globalThis.__fakeBridge;
 let nextId = 1;
 
+const WRITE_LIMIT = 1024;
+
 function toBytes(data) {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) throw new Error('SecureSocket.write: pass an ArrayBuffer, not a view');
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  if (data instanceof DataView) throw new Error('fake SecureSocket.write: the device ignores a DataView silently; pass an ArrayBuffer');
   if (typeof data === 'number') return Uint8Array.of(data & 0xff);
   if (typeof data === 'string') {
     const out = new Uint8Array(data.length);
@@ -65,9 +70,13 @@ export default class SecureSocket {
   }
 
   write(...parts) {
-    if (parts.length === 0) return 4096;
+    if (parts.length === 0) return WRITE_LIMIT;
     if (!this.#open) throw new Error('SecureSocket.write: socket closed');
-    for (const part of parts) bridge().call('socket.write', { id: this.#id, data: toBytes(part).buffer });
+    const pieces = parts.map(toBytes);
+    let total = 0;
+    for (const piece of pieces) total += piece.length;
+    if (total > WRITE_LIMIT) throw new Error("can't write all data");
+    for (const piece of pieces) bridge().call('socket.write', { id: this.#id, data: piece.buffer });
     return undefined;
   }
 
