@@ -8,7 +8,7 @@ import SecureSocket from 'securesocket';
 import Timer from 'timer';
 import { IotError } from '../../src/errors.js';
 import { utf8Encode } from '../../src/encoding/utf8.js';
-import { secureDictionary, toArrayBuffer } from './secure-stream.js';
+import { secureDictionary, socketStartError, toArrayBuffer } from './secure-stream.js';
 
 export interface MqttSessionOptions {
   host: string;
@@ -27,6 +27,10 @@ export interface MqttSessionOptions {
 }
 
 export interface MqttSession {
+  /**
+   * QoS 0. Over TLS the whole PUBLISH packet (topic + payload + 4-5 bytes) must fit in 1024 bytes: mqtt.js
+   * writes it in one SecureSocket.write, which refuses more (modsecuresocket.c); beyond, this throws `transport`.
+   */
   publish(topic: string, payload: string): void;
   subscribe(topic: string): void;
   /** Called for each message on a subscribed topic. */
@@ -57,7 +61,8 @@ export function openMqttSession(options: MqttSessionOptions): Promise<MqttSessio
         secure: secureDictionary(options),
       });
     } catch (error) {
-      reject(new IotError('transport', `cannot start MQTT to ${options.host}:${options.port}`, { cause: error }));
+      // mqtt.js constructs the SecureSocket here, so a CA date-check failure throws from this constructor.
+      reject(socketStartError(error, `MQTT to ${options.host}:${options.port}`));
       return;
     }
     // Moddable's Timer.clear throws on a timer already cleared or already fired (modTimer.c validates the host

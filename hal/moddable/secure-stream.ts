@@ -39,6 +39,19 @@ export function secureDictionary(options: Pick<SecureStreamOptions, 'ca' | 'serv
   return secure;
 }
 
+/**
+ * What a throw from the SecureSocket constructor means. The constructor registers the CA and date-checks it
+ * against `Date.now()` (modules/crypt/ssl/ssl_cert.js: "date validation failed"): a clock not set, or a CA
+ * out of its validity, fails there — synchronously, before any connection — not in the handshake.
+ */
+export function socketStartError(error: unknown, what: string): IotError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/date validation/i.test(message)) {
+    return new IotError('tls', `the trusted CA is not valid at the device time (${new Date(Date.now()).toISOString()}): check the clock (SNTP) and the CA`, { cause: error });
+  }
+  return new IotError('transport', `cannot open ${what}`, { cause: error });
+}
+
 export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
 }
@@ -50,7 +63,7 @@ export function openSecureStream(options: SecureStreamOptions): Promise<ByteStre
       // The stream hands itself to `resolve` once the handshake is done (or calls `reject`).
       new SecureByteStream(options, resolve, reject);
     } catch (error) {
-      reject(new IotError('transport', `cannot open a socket to ${options.host}:${options.port}`, { cause: error }));
+      reject(socketStartError(error, `a socket to ${options.host}:${options.port}`));
     }
   });
 }

@@ -20,7 +20,6 @@ import { FakeFlash, type FlashValue } from './fake-flash.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PRELUDE = readFileSync(join(here, 'fakes/prelude.js'), 'utf8');
-const JAN_2020_MS = Date.UTC(2020, 0, 1);
 /**
  * The cipher suites Moddable's TLS offers (modules/crypt/ssl/ssl_ciphersuites.js: RSA and DHE_RSA key
  * exchange, AES-CBC/GCM), so that a server which only speaks ECDHE or TLS 1.3 fails here as on the device.
@@ -98,6 +97,12 @@ function subjectOf(der: Uint8Array): string {
 }
 
 /** Whether every certificate the server sent is valid at the DEVICE's time (Moddable checks dates itself). */
+/** ssl_cert.js register(): from < now < to, for the one CA given as `certificate`. */
+function caValidAt(der: Uint8Array, deviceTimeMs: number): boolean {
+  const ca = new X509Certificate(Buffer.from(der));
+  return Date.parse(ca.validFrom) < deviceTimeMs && deviceTimeMs < Date.parse(ca.validTo);
+}
+
 function chainValidAt(socket: tls.TLSSocket, deviceTimeMs: number): boolean {
   let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
   const seen = new Set<string>();
@@ -352,6 +357,9 @@ export class DeviceHost {
       hasClientCertificate: message.clientCertificate !== undefined,
       deviceTimeMs,
     });
+    // SecureSocket's constructor registers the CA and date-checks it against the device clock (ssl_cert.js
+    // CertificateManager.register): outside its validity the constructor throws, before any connection.
+    if (!caValidAt(ca, deviceTimeMs)) throw new Error('date validation failed');
     let connected = false;
     let finished = false;
     const fail = (type: 'error' | 'closed'): void => {
@@ -422,13 +430,8 @@ export class DeviceHost {
       client?.end(true);
       this.#deliver({ key: `mqtt:${id}`, type: 'close', reason: why });
     };
-    if (secure !== undefined) {
-      const ca = new X509Certificate(Buffer.from(secure.ca as Uint8Array));
-      if ((message.deviceTimeMs as number) < Date.parse(ca.validFrom) || (message.deviceTimeMs as number) < JAN_2020_MS) {
-        setImmediate(() => close('socket error -2'));
-        return;
-      }
-    }
+    // mqtt.js constructs its Socket (SecureSocket) in its own constructor, so the CA date check throws there.
+    if (secure !== undefined && !caValidAt(secure.ca as Uint8Array, message.deviceTimeMs as number)) throw new Error('date validation failed');
     const options: mqtt.IClientOptions = {
       protocol: secure === undefined ? 'mqtt' : 'mqtts',
       host: message.host as string,

@@ -102,7 +102,7 @@ describe('fakes of the Moddable modules on XS', function () {
     assert.deepEqual(device.socketOpens.map((open) => /CN=([^\n]+)/.exec(open.caSubject)?.[1]), ['www.tencent.com', 'DigiCert Global Root CA']);
   });
 
-  it('certificates are date-checked against the device clock: before it is set, the handshake fails (tls); the HAL refuses earlier (clock)', async () => {
+  it('certificates are date-checked against the device clock: before it is set, opening the socket fails (tls); the HAL refuses earlier (clock)', async () => {
     const device = await boot('unset');
     const port = Number(new URL(cloud.gateway).port);
     const options = `{ host: 'localhost', port: ${port}, serverName: 'localhost', ca: __fakes.library.loadDerResource('local-cloud-ca.der'), timeoutMs: 20000 }`;

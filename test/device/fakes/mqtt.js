@@ -40,8 +40,9 @@ export default class Client {
     const secure = dictionary.Socket ? secureForBridge(dictionary.secure) : undefined;
     this.#secure = secure !== undefined;
     if (dictionary.password !== undefined && typeof dictionary.password !== 'string' && !(dictionary.password instanceof ArrayBuffer)) throw new Error('mqtt: password must be a string or ArrayBuffer');
-    bridge().on(`mqtt:${this.#id}`, (event) => this.#event(event));
     this.state = 1;
+    // Over SecureSocket this throws "date validation failed" for a CA not valid at the device time: mqtt.js
+    // constructs the socket inside its own constructor.
     bridge().call('mqtt.open', {
       id: this.#id,
       host: dictionary.host,
@@ -53,6 +54,7 @@ export default class Client {
       secure,
       deviceTimeMs: Date.now(),
     });
+    bridge().on(`mqtt:${this.#id}`, (event) => this.#event(event));
   }
 
   #event(event) {

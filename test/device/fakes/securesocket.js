@@ -36,8 +36,10 @@ export default class SecureSocket {
   constructor(dictionary) {
     if (!dictionary || typeof dictionary.host !== 'string' || !Number.isInteger(dictionary.port)) throw new Error('SecureSocket: host and port required');
     const secure = secureForBridge(dictionary.secure);
-    bridge().on(`socket:${this.#id}`, (event) => this.#event(event));
+    // Throws "date validation failed" when the CA is not valid at the device time, as the real constructor
+    // does (modules/crypt/ssl/ssl_cert.js register(), called from the TLS session SecureSocket creates).
     bridge().call('socket.open', { id: this.#id, host: dictionary.host, port: dictionary.port, ...secure, deviceTimeMs: Date.now() });
+    bridge().on(`socket:${this.#id}`, (event) => this.#event(event));
   }
 
   #event(event) {
