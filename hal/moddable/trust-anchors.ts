@@ -14,7 +14,12 @@ const RESOURCE_OF: Readonly<Record<TrustAnchor, string>> = Object.freeze({
   'public-web': 'digicert-global-root-ca.der',
 });
 
-/** Reads a DER resource by file name (e.g. a local cloud's CA added to the manifest). */
+/**
+ * A DER resource by file name (e.g. a local cloud's CA added to the manifest). The value is the Resource
+ * itself — a read-only host buffer in flash (modules/files/resource/Resource.c), typed here as ArrayBuffer
+ * but NOT an `instanceof ArrayBuffer`: SecureSocket and typed arrays read it, `.slice()` copies it into a
+ * real ArrayBuffer (needed e.g. for Preference.set).
+ */
 export function loadDerResource(name: string): ArrayBuffer {
   if (!Resource.exists(name)) throw new IotError('bad-input', `resource ${name} is not in the firmware (add it to manifest.json "resources")`);
   return new Resource(name) as unknown as ArrayBuffer;

@@ -15,8 +15,9 @@ import Preference from 'preference';
 import SecureSocket from 'securesocket';
 import Time from 'time';
 import Timer from 'timer';
+import Resource from 'Resource';
 import * as library from ${JSON.stringify(DEVICE_LIBRARY)};
-globalThis.__fakes = { Preference, SecureSocket, Time, Timer, library };
+globalThis.__fakes = { Preference, SecureSocket, Time, Timer, Resource, library };
 globalThis.__throws = (fn) => { try { fn(); return 'no error'; } catch (error) { return String(error.message); } };
 `;
 
@@ -71,6 +72,14 @@ describe('fakes of the Moddable modules on XS', function () {
     const fired = `new Promise((resolve) => { const t = ${T}.set(() => { Promise.resolve().then(() => resolve(__throws(() => ${T}.clear(t)))); }, 1); })`;
     assert.match(await device.call(fired), /invalid/);
     assert.equal(await device.call(`new Promise((resolve) => { const t = ${T}.set(() => resolve(__throws(() => ${T}.clear(t))), 1); })`), 'no error');
+  });
+
+  it('Resource: a host buffer, not an ArrayBuffer — byteLength, slice to an ArrayBuffer, viewable by typed arrays; missing throws', async () => {
+    const device = await boot('synced');
+    const r = `new __fakes.Resource('local-cloud-ca.der')`;
+    assert.equal(await device.call(`(() => { const r = ${r}; return [r instanceof ArrayBuffer, r.byteLength, new Uint8Array(r)[0], r.slice(0) instanceof ArrayBuffer, r.slice(1, 3).byteLength].join(); })()`), `false,${cloud.caDer.length},48,true,2`);
+    assert.match(await device.call(`__throws(() => __fakes.Preference.set('d', 'k', ${r}))`), /unsupported value type/);
+    assert.match(await device.call(`__throws(() => new __fakes.Resource('nope.der'))`), /Resource not found: nope\.der/);
   });
 
   it('SecureSocket: one CA as DER, TLS 1.2 only', async () => {
