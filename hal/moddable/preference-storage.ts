@@ -130,7 +130,8 @@ export class PreferenceStorage implements CredentialStorage {
 
   /**
    * Frees data values a longer, older record left behind in `slot`. Probes the possible indices rather than
-   * calling `Preference.keys`: on the ESP32, Moddable's `keys` returns an empty array (modPreference.c).
+   * calling `Preference.keys`: older Moddable ESP32 builds return an empty array (esp32/modPreference.c had its NVS
+   * iterator disabled; the 2023 version lists keys with nvs_entry_find), so nothing may rely on it.
    * Best effort: stale values are never read (the header says how many belong to the record).
    */
   #deleteStaleChunks(slot: SlotName, chunkCount: number): void {

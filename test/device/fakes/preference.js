@@ -42,12 +42,14 @@ const Preference = {
     bridge().call('pref.set', { domain, key, ...wireValue(value) });
   },
   delete(domain, key) {
-    checkDomain(domain);
+    // esp32/modPreference.c: a domain nvs_open cannot open (too long, or never written) is not an error here.
+    if (typeof domain !== 'string' || domain.length < 1 || domain.length > MAX_NAME) return;
     checkKey(key);
     bridge().call('pref.delete', { domain, key });
   },
-  // As on the ESP32: Moddable's esp32/modPreference.c returns an empty array (its NVS iterator code is
-  // disabled), so device code must not rely on keys().
+  // Older esp32/modPreference.c returned an empty array (its NVS iterator code was disabled); the 2023 one
+  // lists the keys with nvs_entry_find. Which one a given SDK has is not checked, so device code must not
+  // rely on keys() and the fake keeps the conservative [].
   keys(domain) {
     checkDomain(domain);
     return [];
