@@ -24,10 +24,21 @@ const PRELUDE = readFileSync(join(here, 'fakes/prelude.js'), 'utf8');
  * The cipher suites Moddable's TLS offers (modules/crypt/ssl/ssl_ciphersuites.js: RSA and DHE_RSA key
  * exchange, AES-CBC/GCM), so that a server which only speaks ECDHE or TLS 1.3 fails here as on the device.
  */
+// The suites of modules/crypt/ssl/ssl_ciphersuites.js (SDK 4.x and later) with config.tls.DHE_RSA and
+// ECDHE_RSA on, their documented default. DHE-RSA-AES256-GCM-SHA384 is commented out there.
 const MODDABLE_CIPHERS = [
   'AES128-SHA', 'AES256-SHA', 'AES128-SHA256', 'AES256-SHA256',
-  'DHE-RSA-AES128-SHA256', 'DHE-RSA-AES256-SHA256', 'DHE-RSA-AES128-GCM-SHA256', 'DHE-RSA-AES256-GCM-SHA384',
+  'DHE-RSA-AES128-SHA256', 'DHE-RSA-AES256-SHA256', 'DHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256',
 ].join(':');
+
+/**
+ * With a client certificate, Moddable's certificateVerify is implemented for RSA and ECDHE_RSA key exchange
+ * only (ssl_handshake.js certificateVerify.packetize throws "unimplemented" otherwise): a DHE suite fails.
+ */
+function clientAuthFailsOn(socket: tls.TLSSocket): boolean {
+  return /^DHE-/.test(socket.getCipher()?.name ?? '') || /^DHE-/.test(socket.getCipher()?.standardName ?? '');
+}
 
 export interface DeviceBoot {
   /** mc/config as the firmware would see it. */
@@ -387,7 +398,7 @@ export class DeviceHost {
     const socket = tls.connect(options);
     this.#sockets.set(id, socket);
     socket.on('secureConnect', () => {
-      if (!chainValidAt(socket, deviceTimeMs)) {
+      if (!chainValidAt(socket, deviceTimeMs) || (message.clientCertificate !== undefined && clientAuthFailsOn(socket))) {
         socket.destroy();
         fail('error');
         return;
@@ -466,6 +477,10 @@ export class DeviceHost {
     const client = mqtt.connect(options);
     this.#mqtt.set(id, client);
     client.on('connect', () => {
+      if (secure?.clientCertificate !== undefined && clientAuthFailsOn(client.stream as unknown as tls.TLSSocket)) {
+        close('socket error -2');
+        return;
+      }
       if (!finished) this.#deliver({ key: `mqtt:${id}`, type: 'ready' });
     });
     client.on('message', (topic, payload) => {
