@@ -2,7 +2,7 @@
  * Loading the built core (dist/core.js) and the vector suite (vector-suite.ts) into an XS machine: shared
  * by `npm run test:xs` (run-xs-vectors.ts) and the mocha XS test (xs-core.test.ts).
  */
-import { build } from 'esbuild';
+import { bundleFile } from '../../bench/bundle.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GROUPS } from './vector-suite.js';
@@ -23,18 +23,7 @@ export function readCoreBundle(): string {
 
 /** The vector suite bundled (with test/vectors/standard.ts) into one ES module for XS. */
 export async function bundleVectorSuite(): Promise<string> {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL('./vector-suite.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
-  const output = result.outputFiles[0];
-  if (output === undefined) throw new Error('esbuild produced no output for the vector suite');
-  return output.text;
+  return bundleFile(fileURLToPath(new URL('./vector-suite.ts', import.meta.url)));
 }
 
 /**
