@@ -2,7 +2,7 @@
 //  - dist/core.js         the portable core as one self-contained ES module (no imports): what the XS tests load
 //  - dist/cli.js          the Node CLI (host simulator + local cloud), commands split into dist/chunks/;
 //                         npm packages and node: builtins stay external
-//  - dist/device/*.js     the Moddable device app and library; Moddable module specifiers stay external
+//  - dist/device/*.js     the Moddable device app, library and platform modules; Moddable module specifiers stay external
 import typescript from '@rollup/plugin-typescript';
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
@@ -40,9 +40,13 @@ const bundles = [
 ];
 
 // The device bundles (hal/moddable) are built with the Moddable type configuration.
+// The platform modules are bundled apart: manifest.json hands one of them to mcconfig as "tc-iot-platform"
+// (NVS on the ESP32, files on the desktop simulators), so an ESP32 image carries no file-system code.
 for (const [input, file] of [
   ['hal/moddable/main.ts', 'dist/device/main.js'],
   ['hal/moddable/index.ts', 'dist/device/tc-iot-device.js'],
+  ['hal/moddable/platform/nvs.ts', 'dist/device/platform-nvs.js'],
+  ['hal/moddable/platform/files.ts', 'dist/device/platform-files.js'],
 ]) {
   if (!existsSync(input)) continue;
   bundles.push({

@@ -29,6 +29,8 @@ export interface DeviceSettings {
   broker: Endpoint | undefined;
   /** Name of a DER resource that replaces the pinned CAs (a local cloud's CA). */
   caResource: string | undefined;
+  /** Desktop simulators only: a host file (PEM or DER) that replaces the pinned CAs. */
+  caFile: string | undefined;
   sntpHost: string;
   /** Burned-in credential: skip registration. Key products: the device secret. */
   deviceSecret: string | undefined;
@@ -71,8 +73,17 @@ export function parseEndpoint(value: string, key: string, defaultPort: number): 
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
+/** The MAC, for a device name from it; the desktop simulators have none (Net.get answers undefined). */
+function macAddress(mac: () => unknown): string {
+  const value = mac();
+  if (typeof value !== 'string' || value === '') {
+    throw new IotError('bad-input', 'config deviceName is missing and this platform reports no MAC address to derive it from (the desktop simulators have none): set deviceName=…');
+  }
+  return value;
+}
+
 /** Validates the config; `bad-input` naming the first bad key. `mac` is asked only when no deviceName is set. */
-export function readDeviceSettings(config: Record<string, unknown>, mac: () => string): DeviceSettings {
+export function readDeviceSettings(config: Record<string, unknown>, mac: () => unknown): DeviceSettings {
   const productId = text(config, 'productId');
   if (productId === undefined) throw new IotError('bad-input', 'config productId is missing (mcconfig … productId=…)');
   validateProductId(productId);
@@ -92,7 +103,7 @@ export function readDeviceSettings(config: Record<string, unknown>, mac: () => s
   const algorithm = text(config, 'algorithm') ?? 'hmacsha256';
   if (algorithm !== 'hmacsha256' && algorithm !== 'hmacsha1') throw new IotError('bad-input', 'config algorithm must be hmacsha256 or hmacsha1');
   const named = text(config, 'deviceName');
-  const deviceName = named === undefined ? deviceNameFromMac(mac()) : validateDeviceName(named);
+  const deviceName = named === undefined ? deviceNameFromMac(macAddress(mac)) : validateDeviceName(named);
   const gateway = text(config, 'gateway');
   const broker = text(config, 'broker');
   const logLevel = text(config, 'logLevel') ?? 'info';
@@ -108,6 +119,7 @@ export function readDeviceSettings(config: Record<string, unknown>, mac: () => s
     gateway: gateway === undefined ? undefined : parseEndpoint(gateway, 'gateway', 443),
     broker: broker === undefined ? undefined : parseEndpoint(broker, 'broker', 8883),
     caResource: text(config, 'ca'),
+    caFile: text(config, 'caFile'),
     sntpHost: text(config, 'sntp') ?? 'pool.ntp.org',
     deviceSecret: authText === 'KEY' ? deviceSecret : undefined,
     deviceCertResource: authText === 'CERT' ? deviceCertResource : undefined,

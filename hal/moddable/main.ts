@@ -12,7 +12,8 @@ import { readDeviceSettings, type DeviceSettings } from './device-settings.js';
 import { createModdableHal } from './moddable-hal.js';
 import { openMqttSession } from './mqtt-session.js';
 import { isRsaPkcs8, rsaPkcs8ToPkcs1 } from './pkcs8-unwrap.js';
-import { loadDerResource, trustAnchorDer } from './trust-anchors.js';
+import { flashDescription } from 'tc-iot-platform';
+import { loadCaFile, loadDerResource, trustAnchorDer } from './trust-anchors.js';
 
 function report(step: string, detail: string): void {
   trace(`tc-iot ${step}: ${detail}\n`);
@@ -37,13 +38,14 @@ export default function main(): void {
   let burnedIn: Credential | undefined;
   try {
     settings = readDeviceSettings(config as Record<string, unknown>, () => Net.get('MAC'));
-    caOverride = settings.caResource === undefined ? undefined : loadDerResource(settings.caResource);
+    caOverride = settings.caResource !== undefined ? loadDerResource(settings.caResource) : settings.caFile !== undefined ? loadCaFile(settings.caFile) : undefined;
     burnedIn = burnedInCredential(settings);
   } catch (error) {
     // Nothing to retry: the firmware was built with a bad setting. Say which, and stop.
     report('config', `${describeError(error)}; fix the setting and rebuild. Halted.`);
     return;
   }
+  report('flash', flashDescription);
   const hal = createModdableHal({ ca: caOverride, logLevel: settings.logLevel, write: (line) => trace(line) });
   runDevice({
     settings,

@@ -13,8 +13,15 @@
  * data fails the length or CRC check, and returns the valid slot with the highest generation. A cut before
  * the commit leaves the previous slot untouched and current; a cut after it leaves the new one current.
  * Stale chunks of a longer previous record are deleted only after the commit.
+ *
+ * Every save reads the slot it wrote back and compares it with what it meant to write before it returns:
+ * a flash layer that loses a write without saying so (as Moddable's simulator Preference does, see
+ * platform/files.ts) is caught here as a `storage` error, never reported as saved.
+ *
+ * The values go through the platform module "tc-iot-platform": Preference (NVS) on the ESP32, files on the
+ * desktop simulators.
  */
-import Preference from 'preference';
+import { flash } from 'tc-iot-platform';
 import type { CredentialStorage, StoredCredential } from '../hal.js';
 import { IotError } from '../../src/errors.js';
 import { MAX_STORED_CREDENTIAL_BYTES } from '../../src/device/record.js';
@@ -55,7 +62,7 @@ export class PreferenceStorage implements CredentialStorage {
   readonly #domain: string;
 
   constructor(options: { preference?: PreferenceApi; domain?: string } = {}) {
-    this.#prefs = options.preference ?? Preference;
+    this.#prefs = options.preference ?? flash;
     this.#domain = options.domain ?? DEFAULT_DOMAIN;
     if (this.#domain.length < 1 || this.#domain.length > 15) throw new IotError('bad-input', 'preference domain must be 1..15 characters');
   }
@@ -85,7 +92,16 @@ export class PreferenceStorage implements CredentialStorage {
     } catch (error) {
       throw new IotError('storage', 'writing the credential to flash failed', { cause: error });
     }
+    this.#verifySlot(target, generation, record);
     this.#deleteStaleChunks(target, chunkCount);
+  }
+
+  /** Reads `slot` back from flash: it must hold exactly `generation` and `record`, else a `storage` error. */
+  #verifySlot(slot: SlotName, generation: number, record: Uint8Array): void {
+    const read = this.#readSlot(slot);
+    if (read.state !== 'valid' || read.generation !== generation || !sameBytes(read.record, record)) {
+      throw new IotError('storage', `the credential read back from flash is not what was written (${read.state === 'valid' ? 'different content' : `slot ${read.state}`}); it is not saved`);
+    }
   }
 
   /** The valid slot with the highest generation; `storage` error when slots exist but none is valid. */
@@ -154,6 +170,12 @@ function textBytes(value: StoredCredential): number {
     if (typeof text === 'string') total += text.length;
   }
   return total;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function encodeHeader(generation: number, record: Uint8Array): ArrayBuffer {

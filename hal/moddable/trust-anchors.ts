@@ -6,8 +6,11 @@
  *   — the v2 gateway. SecureSocket trusts one extra CA per socket, so each connection gets exactly one.
  */
 import Resource from 'Resource';
+import { readHostFile } from 'tc-iot-platform';
 import type { TrustAnchor } from '../hal.js';
 import { IotError } from '../../src/errors.js';
+import { pemToDer } from '../../src/pki/pem.js';
+import { utf8Decode } from '../../src/encoding/utf8.js';
 
 const RESOURCE_OF: Readonly<Record<TrustAnchor, string>> = Object.freeze({
   'tencent-iothub': 'tencent-iothub-root.der',
@@ -27,4 +30,23 @@ export function loadDerResource(name: string): ArrayBuffer {
 
 export function trustAnchorDer(trust: TrustAnchor): ArrayBuffer {
   return loadDerResource(RESOURCE_OF[trust]);
+}
+
+/**
+ * A CA from a host file, PEM or DER (`caFile=`): on the desktop simulators a local cloud's `ca.pem` is used as
+ * it is written, with no manifest edit and no conversion. Devices have no host file system: there the CA is a
+ * resource (`ca=`).
+ */
+export function loadCaFile(path: string): ArrayBuffer {
+  if (readHostFile === undefined) throw new IotError('bad-input', 'config caFile works only on the desktop simulators; on a device add the CA to manifest.json "resources" and set ca=<name>.der');
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readHostFile(path));
+  } catch (error) {
+    throw new IotError('bad-input', `config caFile ${path} cannot be read`, { cause: error });
+  }
+  // A DER certificate starts with a SEQUENCE tag (0x30); anything else must be PEM text.
+  if (bytes[0] === 0x30) return bytes.buffer as ArrayBuffer;
+  const der = pemToDer(utf8Decode(bytes), 'CERTIFICATE');
+  return der.slice().buffer as ArrayBuffer;
 }

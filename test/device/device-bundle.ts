@@ -11,6 +11,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '../..');
 export const DEVICE_MAIN = join(REPO_ROOT, 'dist/device/main.js');
 export const DEVICE_LIBRARY = join(REPO_ROOT, 'dist/device/tc-iot-device.js');
+/** The ESP32 flavour of "tc-iot-platform" (manifest.json's esp32 section), itself over the fake preference. */
+export const DEVICE_PLATFORM_NVS = join(REPO_ROOT, 'dist/device/platform-nvs.js');
 
 /** Moddable module specifier → fake implementation. */
 const FAKES: Readonly<Record<string, string>> = Object.freeze({
@@ -46,6 +48,8 @@ export function bundleForXs(entrySource: string): Promise<string> {
             if (fake !== undefined) return { path: join(here, 'fakes', fake) };
             // The library's module name, as manifest_tc_iot_device.json gives it to users' apps.
             if (args.path === 'tc-iot-device') return { path: DEVICE_LIBRARY };
+            // The platform module, as manifest.json maps it for the ESP32: the real build, over the fakes.
+            if (args.path === 'tc-iot-platform') return { path: DEVICE_PLATFORM_NVS };
             return { errors: [{ text: `device code imports "${args.path}", which has no fake (and is no Moddable module we expect)` }] };
           });
         },

@@ -1,5 +1,6 @@
 /**
- * The Moddable manifests, checked statically against the device build (mcconfig is not on this machine):
+ * The Moddable manifests, checked statically against the device build (fast; test/moddable/ then builds them
+ * with the real mcconfig for the lin simulator):
  * every module they name exists, every Moddable specifier the bundles import is provided by an SDK manifest
  * they include, every resource file exists and is a DER certificate, and every config key is one the app reads.
  * Then the README's "own app on the library manifest" example runs on XS against the local cloud.
@@ -35,6 +36,15 @@ const PROVIDER: Readonly<Record<string, string>> = Object.freeze({
   securesocket: '$(MODULES)/crypt/tls.json',
   mqtt: '$(MODULES)/network/mqtt/manifest.json',
   preference: '$(MODULES)/files/preference/manifest.json',
+  file: '$(MODULES)/files/file/manifest.json',
+});
+
+/** Platform → the build manifest.json maps to "tc-iot-platform" there. */
+const PLATFORM_BUILDS: Readonly<Record<string, string>> = Object.freeze({
+  esp32: 'dist/device/platform-nvs.js',
+  lin: 'dist/device/platform-files.js',
+  mac: 'dist/device/platform-files.js',
+  win: 'dist/device/platform-files.js',
 });
 
 function bareImports(file: string): string[] {
@@ -50,18 +60,32 @@ describe('Moddable manifests', function () {
   this.timeout(60_000);
 
   for (const [name, bundle] of [['manifest.json', 'dist/device/main.js'], ['manifest_tc_iot_device.json', 'dist/device/tc-iot-device.js']] as const) {
-    it(`${name}: its module is the device build, and every import is provided by an included SDK manifest`, () => {
+    it(`${name}: builds for esp32, lin, mac and win — each maps "tc-iot-platform" to its build, and every import is provided by an included SDK manifest`, () => {
       const manifest = read(name);
       assert.deepEqual(modulePaths(manifest), [`./${bundle.replace(/\.js$/, '')}`]);
       assert.ok(existsSync(join(REPO_ROOT, bundle)), `${bundle} is built (npm run build)`);
-      for (const specifier of bareImports(bundle)) {
-        const provider = PROVIDER[specifier];
-        assert.ok(provider, `${bundle} imports "${specifier}", which no known SDK manifest provides`);
-        if (provider.startsWith('$(')) {
-          const included = name === 'manifest.json' ? manifest.include! : [...manifest.include!, '$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/examples/manifest_net.json'];
-          assert.ok(included.includes(provider), `${name} must include ${provider} for "${specifier}"`);
+      const common = name === 'manifest.json' ? manifest.include! : [...manifest.include!, '$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/examples/manifest_net.json'];
+      for (const [platform, platformBundle] of Object.entries(PLATFORM_BUILDS)) {
+        const section = manifest.platforms?.[platform] as Manifest | undefined;
+        assert.ok(section, `${name} has a "${platform}" section`);
+        assert.deepEqual(section.modules, { 'tc-iot-platform': `./${platformBundle.replace(/\.js$/, '')}` });
+        assert.ok(existsSync(join(REPO_ROOT, platformBundle)), `${platformBundle} is built (npm run build)`);
+        const included = [...common, ...(section.include ?? [])];
+        for (const file of [bundle, platformBundle]) {
+          for (const specifier of bareImports(file)) {
+            if (specifier === 'tc-iot-platform') continue;
+            const provider = PROVIDER[specifier];
+            assert.ok(provider, `${file} imports "${specifier}", which no known SDK manifest provides`);
+            if (provider.startsWith('$(')) assert.ok(included.includes(provider), `${name} (${platform}) must include ${provider} for "${specifier}"`);
+          }
         }
       }
+      // The ESP32 image carries no file-system code, and the simulators do not get the simulator Preference,
+      // which loses every write once preloaded (hal/moddable/platform/files.ts).
+      assert.ok(!JSON.stringify(manifest.platforms?.esp32).includes('files/file/'), 'esp32 does not include the file module');
+      for (const platform of ['lin', 'mac', 'win']) assert.ok(!JSON.stringify(manifest.platforms?.[platform]).includes('preference'), `${platform} does not include Preference`);
+      assert.ok(!manifest.include!.some((path) => path.includes('preference') || path.includes('files/file/')), 'flash modules are chosen per platform');
+      assert.ok((manifest.platforms?.['...'] as { error?: string }).error, 'other platforms stop with a message');
       for (const path of manifest.resources?.['*'] ?? []) {
         const file = join(REPO_ROOT, `${path}.der`);
         assert.ok(existsSync(file), `resource ${path}.der exists`);
@@ -81,10 +105,8 @@ describe('Moddable manifests', function () {
     assert.equal(config.productSecret, 'YOUR_PRODUCT_SECRET');
   });
 
-  it('manifest.json: ESP32 only, with creation sizes set', () => {
+  it('manifest.json: creation sizes set', () => {
     const manifest = read('manifest.json');
-    assert.ok(manifest.platforms?.esp32 !== undefined);
-    assert.ok((manifest.platforms?.['...'] as { error?: string }).error);
     const creation = manifest.creation as { chunk: { initial: number }; heap: { initial: number }; stack: number; main: string };
     assert.equal(creation.main, 'main');
     assert.ok(creation.chunk.initial >= 49152, 'room for a TLS handshake (~18 KB) plus a certificate answer');
@@ -97,6 +119,14 @@ describe('Moddable manifests', function () {
       assert.deepEqual(source.match(/^(let|var) /gm) ?? [], [], 'XS preload freezes module bindings');
     });
   }
+
+  it('the platform modules (preloaded too) have no module-level mutable binding', () => {
+    for (const bundle of new Set(Object.values(PLATFORM_BUILDS))) {
+      const source = readFileSync(join(REPO_ROOT, bundle), 'utf8');
+      assert.deepEqual(source.match(/^(let|var) /gm) ?? [], [], `${bundle}: XS preload freezes module bindings`);
+    }
+    for (const platform of Object.keys(PLATFORM_BUILDS)) assert.deepEqual((read('manifest.json').platforms?.[platform] as Manifest).preload, ['tc-iot-platform']);
+  });
 
   it("the README's own-app example (hal/moddable/example) runs on XS with the library and publishes", async () => {
     const cloud = await startLocalCloud();
