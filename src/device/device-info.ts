@@ -36,10 +36,12 @@ export interface CertFileNames {
 }
 
 /** Values the C SDK's samples ship with; any `YOUR_…` upper-case word counts (a Base64 secret never has `_`). */
-const PLACEHOLDER = /^YOUR_[A-Z_]*$/;
+// A RegExp is made where it is used, never kept in a module constant: a preloaded module's RegExp lives in XS's
+// read-only heap, and there exec crashed Moddable's runtime after a garbage collection (SDK 8.2.3, test/moddable).
+const placeholderPattern = (): RegExp => /^YOUR_[A-Z_]*$/;
 
 function isPlaceholder(value: string | undefined): boolean {
-  return value === undefined || value.trim() === '' || PLACEHOLDER.test(value.trim());
+  return value === undefined || value.trim() === '' || placeholderPattern().test(value.trim());
 }
 
 type JsonObject = Record<string, unknown>;

@@ -4,25 +4,27 @@
 import { IotError } from '../errors.js';
 
 /** Tencent's rule for device names (PROTOCOL.md §1). */
-const DEVICE_NAME = /^[A-Za-z0-9:_-]{1,48}$/;
+// A RegExp is made where it is used, never kept in a module constant: a preloaded module's RegExp lives in XS's
+// read-only heap, and there exec crashed Moddable's runtime after a garbage collection (SDK 8.2.3, test/moddable).
+const deviceNamePattern = (): RegExp => /^[A-Za-z0-9:_-]{1,48}$/;
 /**
  * Product ids are 10 upper-case letters and digits in every known example; they become the first label of
  * the broker's host name, so anything outside letters and digits (a dot, a slash) is refused, while the
  * length is left loose (1..32) because Tencent does not document it.
  */
-const PRODUCT_ID = /^[A-Za-z0-9]{1,32}$/;
+const productIdPattern = (): RegExp => /^[A-Za-z0-9]{1,32}$/;
 
 /** Returns `name` when it is a valid device name; otherwise `bad-input` saying what the rule is. */
 export function validateDeviceName(name: unknown): string {
   if (typeof name !== 'string') throw new IotError('bad-input', 'deviceName must be a string');
-  if (!DEVICE_NAME.test(name)) throw new IotError('bad-input', 'deviceName must be 1..48 characters of A-Z a-z 0-9 : _ -');
+  if (!deviceNamePattern().test(name)) throw new IotError('bad-input', 'deviceName must be 1..48 characters of A-Z a-z 0-9 : _ -');
   return name;
 }
 
 /** Returns `id` when it is a plausible product id (letters and digits, 1..32); otherwise `bad-input`. */
 export function validateProductId(id: unknown): string {
   if (typeof id !== 'string') throw new IotError('bad-input', 'productId must be a string');
-  if (!PRODUCT_ID.test(id)) throw new IotError('bad-input', 'productId must be 1..32 letters and digits');
+  if (!productIdPattern().test(id)) throw new IotError('bad-input', 'productId must be 1..32 letters and digits');
   return id;
 }
 

@@ -5,14 +5,16 @@
 import { IotError } from '../errors.js';
 
 /** Tencent's secrets are 16..32 characters in practice; the upper bound is loose because it is undocumented. */
-const PRODUCT_SECRET = /^[\x21-\x7e]{16,64}$/;
+// A RegExp is made where it is used, never kept in a module constant: a preloaded module's RegExp lives in XS's
+// read-only heap, and there exec crashed Moddable's runtime after a garbage collection (SDK 8.2.3, test/moddable).
+const productSecretPattern = (): RegExp => /^[\x21-\x7e]{16,64}$/;
 /** The C SDK's sample files carry placeholders such as `YOUR_PRODUCT_SECRET` (17 characters: long enough to pass). */
-const PLACEHOLDER = /^YOUR_[A-Z_]*$/;
+const placeholderPattern = (): RegExp => /^YOUR_[A-Z_]*$/;
 
 /** Returns `secret` when it can be used to register; otherwise `bad-input` naming the field, never the value. */
 export function validateProductSecret(secret: unknown): string {
   if (typeof secret !== 'string' || secret === '') throw new IotError('bad-input', 'productSecret is missing');
-  if (PLACEHOLDER.test(secret)) throw new IotError('bad-input', 'productSecret is still a placeholder: copy it from the product page of the console');
-  if (!PRODUCT_SECRET.test(secret)) throw new IotError('bad-input', 'productSecret must be 16..64 printable ASCII characters without spaces');
+  if (placeholderPattern().test(secret)) throw new IotError('bad-input', 'productSecret is still a placeholder: copy it from the product page of the console');
+  if (!productSecretPattern().test(secret)) throw new IotError('bad-input', 'productSecret must be 16..64 printable ASCII characters without spaces');
   return secret;
 }

@@ -8,10 +8,12 @@
 import { IotError } from '../errors.js';
 import { base64Decode, base64Encode } from '../encoding/base64.js';
 
-const LABEL = /^[A-Z0-9]+(?: [A-Z0-9]+)*$/;
+// A RegExp is made where it is used, never kept in a module constant: a preloaded module's RegExp lives in XS's
+// read-only heap, and there exec crashed Moddable's runtime after a garbage collection (SDK 8.2.3, test/moddable).
+const labelPattern = (): RegExp => /^[A-Z0-9]+(?: [A-Z0-9]+)*$/;
 
 function checkLabel(label: string): void {
-  if (typeof label !== 'string' || !LABEL.test(label)) throw new IotError('bad-input', 'PEM label must be upper-case words');
+  if (typeof label !== 'string' || !labelPattern().test(label)) throw new IotError('bad-input', 'PEM label must be upper-case words');
 }
 
 /** The DER bytes of the single PEM block labelled `label` (e.g. 'CERTIFICATE', 'RSA PRIVATE KEY'). */

@@ -17,11 +17,13 @@ export interface HttpRequest {
 }
 
 /** RFC 9110 token characters: what a header name may consist of. */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// A RegExp is made where it is used, never kept in a module constant: a preloaded module's RegExp lives in XS's
+// read-only heap, and there exec crashed Moddable's runtime after a garbage collection (SDK 8.2.3, test/moddable).
+const tokenPattern = (): RegExp => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Visible ASCII and blanks: no CR, LF or other control characters that could split the head. */
-const FIELD_VALUE = /^[\x20-\x7e\t]*$/;
-const HOST = /^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/;
-const PATH = /^\/[\x21-\x7e]*$/;
+const fieldValuePattern = (): RegExp => /^[\x20-\x7e\t]*$/;
+const hostPattern = (): RegExp => /^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/;
+const pathPattern = (): RegExp => /^\/[\x21-\x7e]*$/;
 
 /** Names the serialiser adds itself; a builder that sets them would produce duplicates. */
 const RESERVED = Object.freeze(['host', 'content-length', 'connection', 'transfer-encoding']);
@@ -33,8 +35,8 @@ const RESERVED = Object.freeze(['host', 'content-length', 'connection', 'transfe
  */
 export function serializeHttpRequest(request: HttpRequest, port = 443): Uint8Array {
   if (request.method !== 'POST') throw new IotError('bad-input', 'only POST requests are supported');
-  if (!HOST.test(request.host)) throw new IotError('bad-input', 'request host is not a valid host name');
-  if (!PATH.test(request.path)) throw new IotError('bad-input', 'request path is not a valid origin-form path');
+  if (!hostPattern().test(request.host)) throw new IotError('bad-input', 'request host is not a valid host name');
+  if (!pathPattern().test(request.path)) throw new IotError('bad-input', 'request path is not a valid origin-form path');
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new IotError('bad-input', 'port must be an integer in 1..65535');
   const body = utf8Encode(request.body);
   let head = `${request.method} ${request.path} HTTP/1.1\r\n`;
@@ -43,9 +45,9 @@ export function serializeHttpRequest(request: HttpRequest, port = 443): Uint8Arr
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
     const value = request.headers[name]!;
-    if (!TOKEN.test(name)) throw new IotError('bad-input', 'a header name is not a valid token');
+    if (!tokenPattern().test(name)) throw new IotError('bad-input', 'a header name is not a valid token');
     if (RESERVED.includes(name.toLowerCase())) throw new IotError('bad-input', `header ${name} is set by the serialiser`);
-    if (typeof value !== 'string' || !FIELD_VALUE.test(value)) throw new IotError('bad-input', `header ${name} has a value with control or non-ASCII characters`);
+    if (typeof value !== 'string' || !fieldValuePattern().test(value)) throw new IotError('bad-input', `header ${name} has a value with control or non-ASCII characters`);
     head += `${name}: ${value}\r\n`;
   }
   head += `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`;

@@ -34,12 +34,14 @@ const CR = 0x0d;
 const LF = 0x0a;
 /** A chunk-size or trailer line longer than this is not a line a sane server sends. */
 const MAX_LINE = 1024;
-const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?:[ \t](.*))?$/;
-const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/;
-const CHUNK_SIZE = /^([0-9A-Fa-f]{1,8})[ \t]*(?:;.*)?$/;
-const DIGITS = /^[0-9]{1,10}$/;
+// A RegExp is made where it is used, never kept in a module constant: a preloaded module's RegExp lives in XS's
+// read-only heap, and there exec crashed Moddable's runtime after a garbage collection (SDK 8.2.3, test/moddable).
+const statusLinePattern = (): RegExp => /^HTTP\/1\.([01]) ([0-9]{3})(?:[ \t](.*))?$/;
+const headerLinePattern = (): RegExp => /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/;
+const chunkSizePattern = (): RegExp => /^([0-9A-Fa-f]{1,8})[ \t]*(?:;.*)?$/;
+const digitsPattern = (): RegExp => /^[0-9]{1,10}$/;
 /** Control characters other than TAB have no place in a response head. */
-const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+const controlPattern = (): RegExp => /[\x00-\x08\x0a-\x1f\x7f]/;
 
 function badResponse(message: string): IotError {
   return new IotError('bad-response', message);
@@ -179,7 +181,7 @@ export class HttpResponseParser {
         case 'chunk-size': {
           const line = this.#line();
           if (line === undefined) return;
-          const match = CHUNK_SIZE.exec(line);
+          const match = chunkSizePattern().exec(line);
           if (match === null) throw badResponse('bad chunk size line');
           const size = parseInt(match[1]!, 16);
           if (size > MAX_RESPONSE_BYTES) throw badResponse(`chunk is larger than ${MAX_RESPONSE_BYTES} bytes`);
@@ -221,7 +223,7 @@ export class HttpResponseParser {
             this.#finish();
             return;
           }
-          if (!HEADER_LINE.test(line) || CONTROL.test(line)) throw badResponse('bad trailer field');
+          if (!headerLinePattern().test(line) || controlPattern().test(line)) throw badResponse('bad trailer field');
           break;
         }
         case 'eof': {
@@ -238,17 +240,17 @@ export class HttpResponseParser {
     const lines = text.split(/\r?\n/);
     // The head ends with one blank line, which split() turns into two empty strings at the end.
     lines.length -= 2;
-    const statusMatch = STATUS_LINE.exec(lines[0] ?? '');
+    const statusMatch = statusLinePattern().exec(lines[0] ?? '');
     if (statusMatch === null) throw badResponse('bad status line');
     const status = Number(statusMatch[2]);
     const reason = (statusMatch[3] ?? '').trim();
-    if (CONTROL.test(reason)) throw badResponse('bad status line');
+    if (controlPattern().test(reason)) throw badResponse('bad status line');
     const headers: Record<string, string> = {};
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i]!;
       if (line.length > 0 && (line[0] === ' ' || line[0] === '\t')) throw badResponse('folded header lines are not allowed');
-      const match = HEADER_LINE.exec(line);
-      if (match === null || CONTROL.test(line)) throw badResponse('bad header line');
+      const match = headerLinePattern().exec(line);
+      if (match === null || controlPattern().test(line)) throw badResponse('bad header line');
       const name = match[1]!.toLowerCase();
       const value = match[2]!;
       // Own property check: a header named "__proto__" or "constructor" must not read the prototype.
@@ -285,7 +287,7 @@ export class HttpResponseParser {
       const values = headers['content-length']!.split(',').map((s) => s.trim());
       const first = values[0]!;
       for (let i = 0; i < values.length; i++) {
-        if (!DIGITS.test(values[i]!) || values[i] !== first) throw badResponse('bad Content-Length');
+        if (!digitsPattern().test(values[i]!) || values[i] !== first) throw badResponse('bad Content-Length');
       }
       const length = Number(first);
       if (length > MAX_RESPONSE_BYTES) throw badResponse(`response is larger than ${MAX_RESPONSE_BYTES} bytes`);

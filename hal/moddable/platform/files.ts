@@ -19,7 +19,9 @@ import type { PreferenceApi } from '../preference-storage.js';
 
 const MAX_NAME = 15;
 const MAX_VALUE = 4000;
-const NAME = /^[A-Za-z0-9_.-]+$/;
+// A RegExp is made where it is used, never kept in a module constant: a preloaded module's RegExp lives in XS's
+// read-only heap, and there exec crashed Moddable's runtime after a garbage collection (SDK 8.2.3, test/moddable).
+const namePattern = (): RegExp => /^[A-Za-z0-9_.-]+$/;
 
 function flashDirectory(): string {
   const configured = config.flashDir;
@@ -33,7 +35,7 @@ function flashDirectory(): string {
 
 function fileName(domain: string, key: string): string {
   for (const [what, value] of [['domain', domain], ['key', key]] as const) {
-    if (typeof value !== 'string' || value.length < 1 || value.length > MAX_NAME || !NAME.test(value)) {
+    if (typeof value !== 'string' || value.length < 1 || value.length > MAX_NAME || !namePattern().test(value)) {
       throw new RangeError(`flash ${what} must be 1..${MAX_NAME} characters of A-Z a-z 0-9 _ . -`);
     }
   }
