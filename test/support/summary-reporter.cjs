@@ -1,5 +1,6 @@
 // Mocha's spec reporter plus one closing line in the plain form CI tools read:
 // "mocha: N passed, N failed[, N skipped]". Mocha prints "N passing" / "N failing", which tools do not parse.
+// `--reporter-option label=NAME` names the suite instead of "mocha" (npm test runs several).
 'use strict';
 const { Spec } = require('mocha').reporters;
 
@@ -9,7 +10,8 @@ class SummaryReporter extends Spec {
     runner.once('end', () => {
       const { passes, failures, pending } = runner.stats;
       const skipped = pending > 0 ? `, ${pending} skipped` : '';
-      process.stdout.write(`mocha: ${passes} passed, ${failures} failed${skipped}\n`);
+      const label = options?.reporterOptions?.label ?? 'mocha';
+      process.stdout.write(`${label}: ${passes} passed, ${failures} failed${skipped}\n`);
     });
   }
 }
