@@ -28,8 +28,9 @@ export interface MqttSessionOptions {
 
 export interface MqttSession {
   /**
-   * QoS 0. Over TLS the whole PUBLISH packet (topic + payload + 4-5 bytes) must fit in 1024 bytes: mqtt.js
-   * writes it in one SecureSocket.write, which refuses more (modsecuresocket.c); beyond, this throws `transport`.
+   * QoS 0. Over TLS the whole PUBLISH packet (topic + payload + 4-5 bytes) must fit in one SecureSocket.write:
+   * mqtt.js writes it at once, and modsecuresocket.c refuses more than the socket's room less 128 bytes (896 on
+   * the simulator, more on an ESP32); beyond, this throws `transport`.
    */
   publish(topic: string, payload: string): void;
   subscribe(topic: string): void;

@@ -24,10 +24,16 @@ export interface SecureStreamOptions {
   timeoutMs: number;
 }
 
-/** SecureSocket.write takes at most 1024 bytes per call and throws "can't write all data" beyond (modsecuresocket.c). */
-const WRITE_PIECE = 1024;
-
 type Waiter = { resolve: (value: Uint8Array | undefined) => void; reject: (error: IotError) => void; timer: Timer | undefined };
+type PendingWrite = { bytes: Uint8Array; offset: number; resolve: () => void; reject: (error: IotError) => void };
+
+/**
+ * SecureSocket.write takes at most what the socket has room for, less 128 bytes of TLS overhead, and throws
+ * "can't write all data" beyond (modsecuresocket.c); `write()` with no argument says how much that is. On the
+ * simulator it is 896 (a 1024-byte socket buffer), on an ESP32 lwIP's send buffer less 128, and 0 until the
+ * socket reports message 3 (writable) after a full buffer.
+ */
+type SocketWithRoom = { write(...data: ArrayBuffer[]): number | undefined };
 
 /** The `secure` dictionary SecureSocket takes: TLS 1.2, one CA, SNI + host check, optional client identity. */
 export function secureDictionary(options: Pick<SecureStreamOptions, 'ca' | 'serverName' | 'clientCertificate' | 'clientKey'>): Record<string, unknown> {
@@ -76,6 +82,8 @@ class SecureByteStream implements ByteStream {
   #ended = false;
   #failure: IotError | undefined;
   #waiter: Waiter | undefined;
+  readonly #outgoing: PendingWrite[] = [];
+  #writeTimer: Timer | undefined;
   #connectTimer: Timer | undefined;
   #onOpen: ((stream: ByteStream) => void) | undefined;
   #onOpenError: ((error: IotError) => void) | undefined;
@@ -103,6 +111,8 @@ class SecureByteStream implements ByteStream {
       onOpen?.(this);
     } else if (message === 2) {
       this.#drain();
+    } else if (message === 3) {
+      this.#flush();
     } else if (message < 0) {
       if (!this.#connected) {
         this.#failOpen(message === -2 ? new IotError('tls', 'TLS handshake failed (certificate, server name or clock), or the connection failed') : new IotError('transport', 'connection closed during connect'));
@@ -114,6 +124,56 @@ class SecureByteStream implements ByteStream {
       this.#release();
       this.#settleWaiter();
     }
+  }
+
+  /** Hands queued bytes to the socket as far as it has room; the rest waits for message 3 (writable). */
+  #flush(): void {
+    while (this.#outgoing.length > 0) {
+      const socket = this.#socket as unknown as SocketWithRoom | undefined;
+      if (socket === undefined) return;
+      const head = this.#outgoing[0]!;
+      try {
+        const room = Number(socket.write());
+        if (!(room > 0)) {
+          this.#armWriteTimer();
+          return;
+        }
+        const end = Math.min(head.bytes.length, head.offset + room);
+        socket.write(toArrayBuffer(head.bytes.subarray(head.offset, end)));
+        head.offset = end;
+      } catch (error) {
+        this.#failure = new IotError('transport', 'write failed', { cause: error });
+        this.#release();
+        return;
+      }
+      this.#clearWriteTimer();
+      if (head.offset === head.bytes.length) {
+        this.#outgoing.shift();
+        head.resolve();
+      }
+    }
+  }
+
+  /** A socket that never makes room again fails the write after the timeout, as a read would. */
+  #armWriteTimer(): void {
+    if (this.#writeTimer !== undefined) return;
+    this.#writeTimer = Timer.set(() => {
+      this.#writeTimer = undefined;
+      this.#failure = new IotError('timeout', `could not send within ${this.#timeoutMs} ms`);
+      this.#release();
+    }, this.#timeoutMs);
+  }
+
+  #clearWriteTimer(): void {
+    if (this.#writeTimer !== undefined) Timer.clear(this.#writeTimer);
+    this.#writeTimer = undefined;
+  }
+
+  /** Pending writes fail with the connection's failure (or as closed). */
+  #failWrites(): void {
+    this.#clearWriteTimer();
+    const error = this.#failure ?? new IotError('transport', 'the connection closed before the data was sent');
+    for (const pending of this.#outgoing.splice(0)) pending.reject(error);
   }
 
   #drain(): void {
@@ -163,6 +223,7 @@ class SecureByteStream implements ByteStream {
   #release(): void {
     const socket = this.#socket;
     this.#socket = undefined;
+    this.#failWrites();
     if (socket === undefined) return;
     try {
       socket.close();
@@ -171,19 +232,14 @@ class SecureByteStream implements ByteStream {
     }
   }
 
+  /** Resolves once every byte is handed to the socket (in pieces that fit its room); writes keep their order. */
   write(data: Uint8Array): Promise<void> {
-    const socket = this.#socket;
-    if (socket === undefined || this.#failure !== undefined || this.#ended) return Promise.reject(new IotError('transport', 'write on a closed connection'));
-    try {
-      for (let offset = 0; offset < data.length; offset += WRITE_PIECE) {
-        socket.write(toArrayBuffer(data.subarray(offset, offset + WRITE_PIECE)));
-      }
-    } catch (error) {
-      this.#failure = new IotError('transport', 'write failed', { cause: error });
-      this.#release();
-      return Promise.reject(this.#failure);
-    }
-    return Promise.resolve();
+    if (this.#socket === undefined || this.#failure !== undefined || this.#ended) return Promise.reject(new IotError('transport', 'write on a closed connection'));
+    if (data.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#outgoing.push({ bytes: data, offset: 0, resolve, reject });
+      this.#flush();
+    });
   }
 
   read(): Promise<Uint8Array | undefined> {

@@ -8,19 +8,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { cacheRoot, type ModdableSdk } from '../../scripts/moddable-sdk.js';
 import { XsbugListener } from './xsbug-listener.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
-function findFile(dir: string, name: string): string | undefined {
+/** The file `name` in a folder named `folder` somewhere below `dir`. */
+function findFile(dir: string, name: string, folder: string): string | undefined {
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) {
-      const found = findFile(path, name);
+      const found = findFile(path, name, folder);
       if (found) return found;
-    } else if (entry === name) return path;
+    } else if (entry === name && basename(dir) === folder) return path;
   }
   return undefined;
 }
@@ -53,7 +54,9 @@ export async function buildFirmware(sdk: ModdableSdk, name: string, config: Reco
   const { code, output } = await runTool(sdk.mcconfig, args, sdk.env, REPO_ROOT);
   writeFileSync(join(root, `${name}.build.log`), output);
   if (code !== 0) throw new Error(`mcconfig failed (exit ${code}) for ${name}:\n${output.split('\n').slice(-30).join('\n')}`);
-  const built = findFile(join(out, 'bin'), 'mc.so');
+  // mcconfig names the app after its manifest's folder: out/bin/lin/…/<folder>/mc.so.
+  const app = basename(dirname(manifest));
+  const built = findFile(join(out, 'bin'), 'mc.so', app);
   if (built === undefined) throw new Error(`mcconfig built no mc.so for ${name}; see ${join(root, `${name}.build.log`)}`);
   const kept = join(root, `${name}.so`);
   copyFileSync(built, kept);

@@ -2,14 +2,19 @@
 // server name and client identity given here, and certificate dates checked against the DEVICE clock);
 // this object relays plaintext. Callback messages as in the SDK: 1 connected, 2 readable(bytes),
 // 3 writable, -1 closed by the peer, -2 error (a failed handshake gives only -2, without a reason).
-// write() as modules/crypt/securesocket/modsecuresocket.c: ArrayBuffers, typed arrays, strings and bytes,
-// at most 1024 bytes per call in all ("can't write all data" beyond), and write() with no argument says 1024.
+// write() as modules/crypt/securesocket/modsecuresocket.c: ArrayBuffers, typed arrays, strings and bytes, at
+// most what the underlying socket has room for minus 128 bytes of TLS overhead per call ("can't write all
+// data" beyond), and write() with no argument says how much that is. The simulator's socket buffers 1024 bytes
+// (modules/network/socket/lin/modSocket.c kTxBufferSize), so 896 — measured against the real module by
+// test/moddable/conformance.sim.ts (an earlier fake allowed 1024, which the real module refuses); an ESP32's
+// lwIP send buffer is larger, so 896 is the strict bound. After a write, message 3 (writable) follows.
 import { secureForBridge } from './secure-options.js';
 
 const bridge = () => globalThis.__fakeBridge;
 let nextId = 1;
 
-const WRITE_LIMIT = 1024;
+/** kTxBufferSize (1024) minus the 128 bytes modsecuresocket.c keeps for TLS overhead. */
+const WRITE_LIMIT = 1024 - 128;
 
 function toBytes(data) {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -79,6 +84,10 @@ export default class SecureSocket {
     for (const piece of pieces) total += piece.length;
     if (total > WRITE_LIMIT) throw new Error("can't write all data");
     for (const piece of pieces) bridge().call('socket.write', { id: this.#id, data: piece.buffer });
+    // The fake's buffer empties at once; the device reports room again with message 3, after this call.
+    Promise.resolve().then(() => {
+      if (this.#open) this.callback?.(3, WRITE_LIMIT);
+    });
     return undefined;
   }
 

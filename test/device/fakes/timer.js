@@ -1,7 +1,9 @@
 // Fake Moddable "timer": Timer.set/repeat/schedule/clear, run by real timers on the Node side.
-// Semantics of modules/base/timer/modTimer.c (SDK 8.x): a one-shot timer is released right after its callback
-// returns, and Timer.clear releases a timer too; clearing (or scheduling) a released timer throws
-// ("C: xsGetHostData: invalid", from xsmcGetHostDataValidate), while Timer.clear(undefined / null / any
+// Semantics of modules/base/timer/modTimer.c (SDK 8.2.3): a one-shot timer is released right after its callback
+// returns, and Timer.clear releases a timer too; scheduling a released timer throws ("C: xsGetHostData:
+// invalid", from xsmcGetHostDataValidate), but Timer.clear of a released timer does nothing (xs_timer_clear
+// reads the host data with xsGetHostDataIf and returns on NULL) — checked against the real module on the
+// simulator (test/moddable/conformance.sim.ts); an earlier fake threw there. Timer.clear(undefined / null / any
 // non-object) does nothing. Clearing a timer from inside its own callback is allowed.
 const bridge = () => globalThis.__fakeBridge;
 let nextId = 1;
@@ -33,8 +35,7 @@ class Timer {
     bridge().call('timer.set', { id: timer.id, ms: interval, repeat });
   }
   static clear(timer) {
-    if (timer === null || typeof timer !== 'object') return;
-    if (timer.released) throw released();
+    if (timer === null || typeof timer !== 'object' || timer.released) return;
     timer.released = true;
     bridge().off(`timer:${timer.id}`);
     bridge().call('timer.clear', { id: timer.id });
