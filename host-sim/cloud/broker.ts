@@ -147,7 +147,7 @@ export class CloudBroker {
     if (!packet) throw new LoginRefused(CONNACK.notAuthorized, 'no CONNECT seen');
     if (packet.will) throw new LoginRefused(CONNACK.notAuthorized, 'will messages are not supported');
     const clientId = packet.clientId;
-    if (clientId.length > this.#maxClientIdLength) throw new LoginRefused(CONNACK.identifierRejected, `client id of ${clientId.length} characters, longer than ${this.#maxClientIdLength} (product id + device name)`);
+    if (clientId.length > this.#maxClientIdLength) throw new LoginRefused(CONNACK.identifierRejected, `identifier rejected: client id of ${clientId.length} characters, longer than ${this.#maxClientIdLength} (product id + device name)`);
     const found = this.#findDevice(clientId);
     if (!found) throw new LoginRefused(CONNACK.badUserNameOrPassword, 'no such device');
     const { product, device } = found;
