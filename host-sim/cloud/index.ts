@@ -98,6 +98,12 @@ function checkPort(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 65535)) throw new RangeError(`${name} must be an integer port 0..65535`);
 }
 
+/** The ready line's note on names asked for beyond localhost and the listen address. */
+function namesNote(options: CloudOptions): string {
+  const extra = [...(options.hostnames ?? []).map(parseHostname), ...(options.tencentHostnames ? ['Tencent\'s device endpoints of every region'] : [])];
+  return extra.length > 0 ? `; the certificate also names ${extra.join(', ')}` : '';
+}
+
 export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   const products = parseProducts(options.products);
   checkPort('port', options.port);
@@ -161,7 +167,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       close: cleanup,
     };
     if (plainBroker !== undefined) running.plainBroker = plainBroker;
-    log(`cloud: gateway ${running.gateway}, broker ${running.broker}${plainBroker ? `, plain broker ${plainBroker}` : ''}, ${products.products.length} product(s); ${reachabilityNote(host)}`);
+    log(`cloud: gateway ${running.gateway}, broker ${running.broker}${plainBroker ? `, plain broker ${plainBroker}` : ''}, ${products.products.length} product(s); ${reachabilityNote(host)}${namesNote(options)}`);
     return running;
   } catch (error) {
     await cleanup();
