@@ -69,7 +69,7 @@ export function reachabilityNote(host: string): string {
   }
   if (isWildcard(host)) {
     const lan = interfaceAddresses(host.includes(':'));
-    return `listening on every interface (${host}): anyone on these networks can register devices of these products; a board dials one of ${lan.length > 0 ? lan.join(', ') : 'this machine\'s addresses'} (named in the certificate)`;
+    return `listening on every interface (${host}): anyone there who holds a product secret can register its devices; a board dials one of ${lan.length > 0 ? lan.join(', ') : 'this machine\'s addresses'} (named in the certificate)`;
   }
   return `listening on ${host} only: a board dials ${urlHost(host)} (named in the certificate); this machine itself uses the same address, not localhost`;
 }
