@@ -5,7 +5,9 @@
  * - cert products: TLS only; the client certificate must chain to the device CA, carry CN = client id and
  *   be the certificate issued last; the password is ignored;
  * - the first successful login activates the device (saved before the CONNACK); a refused login gets a
- *   CONNACK with code 4 or 5, is logged, and activates nothing;
+ *   CONNACK with code 2, 4 or 5, is logged (connack-log.ts: so are aedes' own refusals), and activates nothing;
+ * - client ids up to product id + 48 characters on MQTT 3.1 and 3.1.1 (client-id-limit.ts), longer ones
+ *   refused with CONNACK 2;
  * - topics: a device's own tree and its system topics only; a refused subscription gets SUBACK 0x80, a
  *   refused publish (wrong topic, or retain) closes the connection. No will; QoS 2 subscriptions are
  *   granted QoS 1, so nothing is delivered at QoS 2.
@@ -14,6 +16,8 @@ import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from '
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { maxClientIdLength as defaultMaxClientIdLength } from './client-id-limit.js';
+import { ConnackLog } from './connack-log.js';
 import { CONNACK } from './errors.js';
 import { checkPassword, parseUsername } from './mqtt-login.js';
 import { fingerprintOfDer, type CloudPki } from './pki.js';
@@ -27,6 +31,8 @@ export interface BrokerDeps {
   log: (line: string) => void;
   /** Milliseconds since the epoch. */
   now: () => number;
+  /** The longest client id accepted (client-id-limit.ts); default: Tencent's 10 + 48. */
+  maxClientIdLength?: number;
 }
 
 interface Identity {
@@ -35,15 +41,15 @@ interface Identity {
 }
 
 class LoginRefused extends Error {
-  readonly returnCode: 4 | 5;
-  constructor(returnCode: 4 | 5, reason: string) {
+  readonly returnCode: 2 | 4 | 5;
+  constructor(returnCode: 2 | 4 | 5, reason: string) {
     super(reason);
     this.returnCode = returnCode;
   }
 }
 
 function refusalError(refused: LoginRefused): AuthenticateError {
-  const error = new Error(refused.returnCode === CONNACK.badUserNameOrPassword ? 'bad user name or password' : 'not authorized') as AuthenticateError;
+  const error = new Error(refused.returnCode === CONNACK.identifierRejected ? 'identifier rejected' : refused.returnCode === CONNACK.badUserNameOrPassword ? 'bad user name or password' : 'not authorized') as AuthenticateError;
   error.returnCode = refused.returnCode as AuthenticateError['returnCode'];
   return error;
 }
@@ -54,17 +60,24 @@ export class CloudBroker {
   readonly #connectPackets = new WeakMap<Client, ConnectPacket>();
   readonly #identities = new WeakMap<Client, Identity>();
   readonly #plainSockets = new WeakSet<object>();
+  readonly #maxClientIdLength: number;
+  readonly #connackLog: ConnackLog;
 
-  private constructor(aedes: Aedes, deps: BrokerDeps) {
+  private constructor(aedes: Aedes, deps: BrokerDeps, maxClientIdLength: number) {
     this.aedes = aedes;
     this.#deps = deps;
+    this.#maxClientIdLength = maxClientIdLength;
+    this.#connackLog = new ConnackLog(aedes, deps.log, maxClientIdLength);
   }
 
   static async create(deps: BrokerDeps): Promise<CloudBroker> {
-    const aedes = await Aedes.createBroker({ heartbeatInterval: 3_600_000, connectTimeout: 30_000 });
-    const broker = new CloudBroker(aedes, deps);
+    const maxClientIdLength = deps.maxClientIdLength ?? defaultMaxClientIdLength([]);
+    // aedes' own MQTT 3.1 client-id check (default 23) gets the same limit as #authenticate applies to 3.1.1.
+    const aedes = await Aedes.createBroker({ heartbeatInterval: 3_600_000, connectTimeout: 30_000, maxClientsIdLength: maxClientIdLength });
+    const broker = new CloudBroker(aedes, deps, maxClientIdLength);
     aedes.preConnect = (client, packet, callback) => {
       broker.#connectPackets.set(client, packet);
+      broker.#connackLog.rememberConnect(client, packet);
       callback(null, true);
     };
     aedes.authenticate = (client, username, password, done) => {
@@ -72,7 +85,7 @@ export class CloudBroker {
         () => done(null, true),
         (error: unknown) => {
           const refused = error instanceof LoginRefused ? error : new LoginRefused(CONNACK.notAuthorized, 'internal error');
-          deps.log(`mqtt login ${client.id || '(no client id)'}: refused (CONNACK ${refused.returnCode}: ${refused.message})`);
+          broker.#connackLog.refused(client, refused.returnCode, refused.message);
           done(refusalError(refused), false);
         },
       );
@@ -134,6 +147,7 @@ export class CloudBroker {
     if (!packet) throw new LoginRefused(CONNACK.notAuthorized, 'no CONNECT seen');
     if (packet.will) throw new LoginRefused(CONNACK.notAuthorized, 'will messages are not supported');
     const clientId = packet.clientId;
+    if (clientId.length > this.#maxClientIdLength) throw new LoginRefused(CONNACK.identifierRejected, `identifier rejected: client id of ${clientId.length} characters, longer than ${this.#maxClientIdLength} (product id + device name)`);
     const found = this.#findDevice(clientId);
     if (!found) throw new LoginRefused(CONNACK.badUserNameOrPassword, 'no such device');
     const { product, device } = found;

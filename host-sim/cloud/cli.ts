@@ -1,11 +1,13 @@
 /**
  * `tc-iot-device cloud --products FILE [--port N] [--mqtt-port N] [--plain-mqtt-port N] [--max-clock-skew S]
- * [--state FILE]`: runs the local cloud until SIGINT/SIGTERM. When ready it prints exactly one JSON line on
+ * [--state FILE] [--host ADDR] [--hostname NAME]... [--tencent-hostnames]`: runs the local cloud until SIGINT/SIGTERM. When ready it prints exactly one JSON line on
  * stdout ({"gateway","broker","ca"}); everything else (events, errors) goes to stderr, one line each.
  * Exit codes: 0 after a clean shutdown, 2 for bad arguments / products / state file, 1 when it cannot start.
  */
 import { CLOUD_USAGE } from '../usage.js';
 import { loadProductsFile, ProductsFileError, startCloud, type CloudOptions } from './index.js';
+import { ListenHostError, parseListenHost } from './listen-host.js';
+import { HostnameError, parseHostname } from './server-names.js';
 
 
 class UsageError extends Error {}
@@ -17,6 +19,9 @@ interface CloudArguments {
   plainMqttPort?: number;
   maxClockSkewSeconds?: number;
   statePath?: string;
+  host?: string;
+  hostnames?: string[];
+  tencentHostnames?: boolean;
 }
 
 const FLAGS = {
@@ -26,11 +31,28 @@ const FLAGS = {
   '--plain-mqtt-port': 'plainMqttPort',
   '--max-clock-skew': 'maxClockSkewSeconds',
   '--state': 'statePath',
+  '--host': 'host',
+  '--hostname': 'hostnames',
+  '--tencent-hostnames': 'tencentHostnames',
 } as const;
+
+/** Flags that take no value, and flags that may be given more than once. */
+const SWITCHES = new Set(['--tencent-hostnames']);
+const REPEATABLE = new Set(['--hostname']);
 
 function portValue(flag: string, text: string): number {
   if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535) throw new UsageError(`${flag} must be a port number 0..65535`);
   return Number(text);
+}
+
+/** Runs a value parser, turning its refusal into a usage error (exit 2). */
+function checked<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof ListenHostError || error instanceof HostnameError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** Parses the arguments after `cloud`; accepts `--flag value` and `--flag=value`. */
@@ -43,8 +65,13 @@ export function parseCloudArguments(argv: readonly string[]): CloudArguments | '
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     if (!(flag in FLAGS)) throw new UsageError(`unknown argument ${JSON.stringify(arg.slice(0, 40))}`);
-    if (seen.has(flag)) throw new UsageError(`${flag} given twice`);
+    if (seen.has(flag) && !REPEATABLE.has(flag)) throw new UsageError(`${flag} given twice`);
     seen.add(flag);
+    if (SWITCHES.has(flag)) {
+      if (eq > 0) throw new UsageError(`${flag} takes no value`);
+      out.tencentHostnames = true;
+      continue;
+    }
     let value: string | undefined;
     if (eq > 0) value = arg.slice(eq + 1);
     else value = argv[++i];
@@ -54,6 +81,14 @@ export function parseCloudArguments(argv: readonly string[]): CloudArguments | '
       case 'products':
       case 'statePath':
         out[key] = value;
+        break;
+      case 'host':
+        out.host = checked(() => parseListenHost(value));
+        break;
+      case 'hostnames':
+        (out.hostnames ??= []).push(checked(() => parseHostname(value)));
+        break;
+      case 'tencentHostnames':
         break;
       case 'maxClockSkewSeconds':
         if (!/^[0-9]{1,9}$/.test(value)) throw new UsageError(`${flag} must be a whole number of seconds`);
@@ -110,6 +145,9 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
   if (args.plainMqttPort !== undefined) options.plainMqttPort = args.plainMqttPort;
   if (args.maxClockSkewSeconds !== undefined) options.maxClockSkewSeconds = args.maxClockSkewSeconds;
   if (args.statePath !== undefined) options.statePath = args.statePath;
+  if (args.host !== undefined) options.host = args.host;
+  if (args.hostnames !== undefined) options.hostnames = args.hostnames;
+  if (args.tencentHostnames) options.tencentHostnames = true;
 
   // Listen for signals before starting, so a SIGTERM during start-up still shuts down cleanly.
   const signal = waitForSignal();
@@ -119,7 +157,8 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
     const code = (error as NodeJS.ErrnoException).code;
-    stderrLine(`tc-iot-device cloud: cannot start: ${code === 'EADDRINUSE' ? 'a port is already in use' : message}`);
+    const reason = code === 'EADDRINUSE' ? 'a port is already in use' : code === 'EADDRNOTAVAIL' ? `--host ${args.host ?? ''} is not an address of this machine` : message;
+    stderrLine(`tc-iot-device cloud: cannot start: ${reason}`);
     return message.startsWith('state file') ? 2 : 1;
   }
   process.stdout.write(`${JSON.stringify({ gateway: cloud.gateway, broker: cloud.broker, ca: cloud.ca })}\n`);

@@ -39,4 +39,4 @@ export class Refusal extends Error {
 Object.defineProperty(Refusal.prototype, 'name', { value: 'Refusal' });
 
 /** MQTT CONNACK return codes the broker uses (MQTT 3.1.1 §3.2.2.3). */
-export const CONNACK = Object.freeze({ badUserNameOrPassword: 4, notAuthorized: 5 } as const);
+export const CONNACK = Object.freeze({ identifierRejected: 2, badUserNameOrPassword: 4, notAuthorized: 5 } as const);

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { answerHeaders, asksForKeepAlive } from './answer-framing.js';
 import { REFUSALS, Refusal } from './errors.js';
 import { certCredentialPlaintext, encryptPayload, keyCredentialPlaintext } from './payload.js';
 import type { CloudPki } from './pki.js';
@@ -153,9 +154,10 @@ export class Gateway {
 
   #send(res: ServerResponse, body: string, closeAfter: boolean): void {
     if (res.headersSent || res.destroyed) return;
-    const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
-    // An over-long body was not read to its end: the connection cannot carry another request.
-    if (closeAfter) headers.Connection = 'close';
+    const length = Buffer.byteLength(body);
+    // An over-long body was not read to its end: the connection cannot carry another request. Otherwise the
+    // connection stays open only for a client that asks (answer-framing.ts says why, and why the padding).
+    const headers = answerHeaders({ 'Content-Type': 'application/json', 'Content-Length': length }, length, !closeAfter && asksForKeepAlive(res.req));
     res.writeHead(200, headers);
     res.end(body);
   }

@@ -7,17 +7,22 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTlsServer } from 'node:tls';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CloudBroker } from './broker.js';
+import { maxClientIdLength } from './client-id-limit.js';
 import { Gateway } from './gateway.js';
 import { CloudPki } from './pki.js';
 import { parseProducts, type ProductsFile } from './products.js';
 import { Registry } from './registry.js';
+import { certificateAddresses, DEFAULT_HOST, parseListenHost, reachabilityNote, urlHost } from './listen-host.js';
+import { parseHostname, serverCertificateNames } from './server-names.js';
 
 export { loadProductsFile, parseProducts, ProductsFileError } from './products.js';
 export type { AuthMode, DynamicRegistration, Product, ProductsFile } from './products.js';
 export { REFUSALS } from './errors.js';
+export { DEFAULT_HOST } from './listen-host.js';
+export { TENCENT_DEVICE_HOSTNAMES } from './server-names.js';
 
 export interface CloudOptions {
   /** A validated ProductsFile or the parsed JSON of one (validated here). */
@@ -28,6 +33,15 @@ export interface CloudOptions {
   mqttPort?: number;
   /** Plain MQTT port (key products only); undefined (default) = no plain broker. */
   plainMqttPort?: number;
+  /**
+   * The address every server listens on (listen-host.ts): default `127.0.0.1`, this machine only. A LAN
+   * address (or `0.0.0.0` / `::`, every interface) serves a board on the network; the certificate names it.
+   */
+  host?: string;
+  /** More names for the server certificate (DNS names, `*.` wildcards, IP addresses). */
+  hostnames?: readonly string[];
+  /** Add Tencent's public device endpoints of every region to the certificate (server-names.ts). */
+  tencentHostnames?: boolean;
   /** Refuse registrations whose timestamp is further than this from the clock; default: not checked. */
   maxClockSkewSeconds?: number;
   /** Registry file; its folder also keeps the CAs. Default: in memory, CAs in a temp folder. */
@@ -39,7 +53,9 @@ export interface CloudOptions {
 }
 
 export interface RunningCloud {
-  /** `https://localhost:<port>` */
+  /** The address all the cloud's servers listen on (`127.0.0.1` unless `host` said otherwise). */
+  host: string;
+  /** `https://localhost:<port>` (or the listen address, when it is neither loopback nor a wildcard) */
   gateway: string;
   /** `mqtts://localhost:<port>` */
   broker: string;
@@ -51,10 +67,10 @@ export interface RunningCloud {
   close(): Promise<void>;
 }
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolvePort, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       const address = server.address();
       resolvePort(typeof address === 'object' && address ? address.port : port);
@@ -78,13 +94,14 @@ function trackSockets(server: Server): Set<Socket> {
   return sockets;
 }
 
-/** The machine's external IPv4 addresses, for the server certificate's SAN. */
-function lanAddresses(): string[] {
-  return Object.values(networkInterfaces()).flatMap((list) => list ?? []).filter((a) => a.family === 'IPv4' && !a.internal).map((a) => a.address);
-}
-
 function checkPort(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 65535)) throw new RangeError(`${name} must be an integer port 0..65535`);
+}
+
+/** The ready line's note on names asked for beyond localhost and the listen address. */
+function namesNote(options: CloudOptions): string {
+  const extra = [...(options.hostnames ?? []).map(parseHostname), ...(options.tencentHostnames ? ['Tencent\'s device endpoints of every region'] : [])];
+  return extra.length > 0 ? `; the certificate also names ${extra.join(', ')}` : '';
 }
 
 export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
@@ -93,6 +110,9 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   checkPort('mqttPort', options.mqttPort);
   checkPort('plainMqttPort', options.plainMqttPort);
   if (options.maxClockSkewSeconds !== undefined && !(options.maxClockSkewSeconds >= 0)) throw new RangeError('maxClockSkewSeconds must be a non-negative number');
+  const host = options.host === undefined ? DEFAULT_HOST : parseListenHost(options.host);
+  const names = serverCertificateNames(certificateAddresses(host), (options.hostnames ?? []).map(parseHostname), options.tencentHostnames === true);
+  const base = urlHost(host);
   const log = options.log ?? (() => undefined);
   const now = options.now ?? Date.now;
   const statePath = options.statePath === undefined ? undefined : resolve(options.statePath);
@@ -109,16 +129,16 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     // The registry first: a corrupt state file must stop the start before anything is written next to it.
     if (statePath !== undefined) await mkdir(dirname(statePath), { recursive: true, mode: 0o700 });
     const registry = await Registry.open(products, statePath);
-    const pki = await CloudPki.open(pkiDir, lanAddresses());
+    const pki = await CloudPki.open(pkiDir, names);
     cleanups.push(() => registry.flush());
     const gateway = new Gateway({ registry, pki, log, now, maxClockSkewSeconds: options.maxClockSkewSeconds });
-    const broker = await CloudBroker.create({ registry, pki, log, now });
+    const broker = await CloudBroker.create({ registry, pki, log, now, maxClientIdLength: maxClientIdLength(products.products) });
     cleanups.push(() => broker.close());
 
     const https = createHttpsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, requestTimeout: 30_000, headersTimeout: 15_000 }, gateway.handle);
     https.on('tlsClientError', (error) => log(`gateway: TLS handshake failed: ${error.message}`));
     const httpsSockets = trackSockets(https);
-    const gatewayPort = await listen(https, options.port ?? 0);
+    const gatewayPort = await listen(https, options.port ?? 0, host);
     cleanups.push(() => closeServer(https, httpsSockets));
 
     // requestCert without rejectUnauthorized: key devices connect without a certificate; cert devices'
@@ -126,27 +146,28 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     const mqtts = createTlsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, ca: pki.server.deviceCaPem, requestCert: true, rejectUnauthorized: false }, (socket) => broker.handle(socket, false));
     mqtts.on('tlsClientError', (error) => log(`broker: TLS handshake failed: ${error.message}`));
     const mqttsSockets = trackSockets(mqtts);
-    const mqttPort = await listen(mqtts, options.mqttPort ?? 0);
+    const mqttPort = await listen(mqtts, options.mqttPort ?? 0, host);
     cleanups.push(() => closeServer(mqtts, mqttsSockets));
 
     let plainBroker: string | undefined;
     if (options.plainMqttPort !== undefined) {
       const plain = createNetServer((socket) => broker.handle(socket, true));
       const plainSockets = trackSockets(plain);
-      const plainPort = await listen(plain, options.plainMqttPort);
+      const plainPort = await listen(plain, options.plainMqttPort, host);
       cleanups.push(() => closeServer(plain, plainSockets));
-      plainBroker = `mqtt://localhost:${plainPort}`;
+      plainBroker = `mqtt://${base}:${plainPort}`;
     }
 
     const running: RunningCloud = {
-      gateway: `https://localhost:${gatewayPort}`,
-      broker: `mqtts://localhost:${mqttPort}`,
+      host,
+      gateway: `https://${base}:${gatewayPort}`,
+      broker: `mqtts://${base}:${mqttPort}`,
       ca: pki.server.caPath,
       caPem: pki.server.caPem,
       close: cleanup,
     };
     if (plainBroker !== undefined) running.plainBroker = plainBroker;
-    log(`cloud: gateway ${running.gateway}, broker ${running.broker}${plainBroker ? `, plain broker ${plainBroker}` : ''}, ${products.products.length} product(s)`);
+    log(`cloud: gateway ${running.gateway}, broker ${running.broker}${plainBroker ? `, plain broker ${plainBroker}` : ''}, ${products.products.length} product(s); ${reachabilityNote(host)}${namesNote(options)}`);
     return running;
   } catch (error) {
     await cleanup();

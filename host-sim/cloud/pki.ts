@@ -1,6 +1,6 @@
 /**
  * The local cloud's certificates, made with @peculiar/x509 over Node's WebCrypto (no hand-rolled ASN.1):
- * - a server CA (the `ca` file devices trust) and a server certificate for localhost / 127.0.0.1, served as
+ * - a server CA (the `ca` file devices trust) and a server certificate for the names server-names.ts lists, served as
  *   a full chain (leaf, then CA) with subject and authority key identifiers — Moddable's TLS accepts nothing less;
  * - a separate device CA that signs the client certificates of CERT products (RSA-2048, CN = pid + name,
  *   key handed out as PKCS#1 PEM, as Tencent does).
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 // @peculiar/x509 resolves its classes through tsyringe, which needs a Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import type { ServerNames } from './server-names.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -160,11 +161,11 @@ export class CloudPki {
   }
 
   /**
-   * Loads or creates both CAs in `dir`, and makes a fresh server certificate for this run, valid for
-   * localhost, 127.0.0.1 and `extraIps` (the machine's LAN addresses, so a real ESP32 on the same network can
-   * verify the host name it dialled).
+   * Loads or creates both CAs in `dir`, and makes a fresh server certificate for this run, valid for `names`
+   * (server-names.ts: localhost, the addresses the cloud listens on, and any names asked for, so that a
+   * client verifies the host name it dialled).
    */
-  static async open(dir: string, extraIps: readonly string[] = []): Promise<CloudPki> {
+  static async open(dir: string, names: ServerNames = { dns: ['localhost'], ips: ['127.0.0.1'] }): Promise<CloudPki> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const [serverCa, deviceCa] = await Promise.all([
       loadOrCreateAuthority(dir, 'ca', 'tc-iot-device local cloud CA'),
@@ -172,9 +173,8 @@ export class CloudPki {
     ]);
     const keys = await generateRsa();
     const leaf = await issueLeaf(serverCa, 'CN=localhost, O=tc-iot-device local cloud', keys, 'server', [
-      { type: 'dns', value: 'localhost' },
-      { type: 'ip', value: '127.0.0.1' },
-      ...extraIps.filter((ip) => ip !== '127.0.0.1').map((ip) => ({ type: 'ip' as const, value: ip })),
+      ...names.dns.map((name) => ({ type: 'dns' as const, value: name })),
+      ...names.ips.map((ip) => ({ type: 'ip' as const, value: ip })),
     ]);
     const caPath = join(dir, 'ca.pem');
     const server: ServerTls = {
