@@ -1,7 +1,8 @@
 /**
  * The MQTT broker (MQTT 3.1.1, aedes) with Tencent's login and topic rules (PROTOCOL.md §6):
  * - key products: username/password signed with the device's current secret, expiry in the future,
- *   client id = the one the username names; on TLS or, when asked, on a plain port;
+ *   client id = the one the username names; on TLS or, when asked, on a plain port; or TLS-PSK with the
+ *   device secret as the key (the C SDK's way), client id = the PSK identity (tls-psk.ts);
  * - cert products: TLS only; the client certificate must chain to the device CA, carry CN = client id and
  *   be the certificate issued last; the password is ignored;
  * - the first successful login activates the device (saved before the CONNACK); a refused login gets a
@@ -19,6 +20,7 @@ import { checkPassword, parseUsername } from './mqtt-login.js';
 import { fingerprintOfDer, type CloudPki } from './pki.js';
 import { DEVICE_NAME_PATTERN, type Product } from './products.js';
 import type { DeviceEntry, Registry } from './registry.js';
+import { checkPskLogin, type PskSession } from './tls-psk.js';
 import { deviceMayUseTopic } from './topics.js';
 
 export interface BrokerDeps {
@@ -27,6 +29,8 @@ export interface BrokerDeps {
   log: (line: string) => void;
   /** Milliseconds since the epoch. */
   now: () => number;
+  /** The TLS-PSK session of a connection, when its handshake used a PSK suite (tls-psk.ts). */
+  pskSessionOf?: (socket: object) => PskSession | undefined;
 }
 
 interface Identity {
@@ -138,7 +142,11 @@ export class CloudBroker {
     if (!found) throw new LoginRefused(CONNACK.badUserNameOrPassword, 'no such device');
     const { product, device } = found;
     const plain = this.#plainSockets.has(client.conn);
-    if (product.authMode === 'KEY') {
+    const pskSession = plain ? undefined : this.#deps.pskSessionOf?.(client.conn);
+    if (pskSession !== undefined) {
+      const refusal = checkPskLogin(pskSession, device, clientId, username, password, this.#deps.now() / 1000);
+      if (refusal) throw new LoginRefused(refusal.returnCode, refusal.reason);
+    } else if (product.authMode === 'KEY') {
       if (username === undefined) throw new LoginRefused(CONNACK.badUserNameOrPassword, 'no user name');
       const parsed = parseUsername(username);
       if (!parsed) throw new LoginRefused(CONNACK.badUserNameOrPassword, 'user name is not <clientId>;<appid>;<connid>;<expiry>');
@@ -168,7 +176,7 @@ export class CloudBroker {
       throw new LoginRefused(CONNACK.notAuthorized, 'activation could not be recorded');
     }
     this.#identities.set(client, { productId: product.productId, deviceName: device.deviceName });
-    this.#deps.log(`mqtt login ${clientId}: ok (${product.authMode === 'KEY' ? 'key' : 'certificate'}, ${plain ? 'plain' : 'TLS'}${wasActivated ? '' : ', device activated'})`);
+    this.#deps.log(`mqtt login ${clientId}: ok (${product.authMode === 'KEY' ? 'key' : 'certificate'}, ${plain ? 'plain' : pskSession ? 'TLS-PSK' : 'TLS'}${wasActivated ? '' : ', device activated'})`);
   }
 
   close(): Promise<void> {

@@ -14,6 +14,7 @@ import { Gateway } from './gateway.js';
 import { CloudPki } from './pki.js';
 import { parseProducts, type ProductsFile } from './products.js';
 import { Registry } from './registry.js';
+import { TlsPskAuthority } from './tls-psk.js';
 
 export { loadProductsFile, parseProducts, ProductsFileError } from './products.js';
 export type { AuthMode, DynamicRegistration, Product, ProductsFile } from './products.js';
@@ -36,6 +37,11 @@ export interface CloudOptions {
   log?: (line: string) => void;
   /** Milliseconds since the epoch, for tests. Default: Date.now. */
   now?: () => number;
+  /**
+   * Extra DNS names for the server certificate (e.g. `gateway.tencentdevices.com`), so that a client dialling
+   * Tencent's names through /etc/hosts can verify the cloud. Internal (the interop suite); no CLI flag.
+   */
+  serverNames?: readonly string[];
 }
 
 export interface RunningCloud {
@@ -109,10 +115,11 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     // The registry first: a corrupt state file must stop the start before anything is written next to it.
     if (statePath !== undefined) await mkdir(dirname(statePath), { recursive: true, mode: 0o700 });
     const registry = await Registry.open(products, statePath);
-    const pki = await CloudPki.open(pkiDir, lanAddresses());
+    const pki = await CloudPki.open(pkiDir, lanAddresses(), options.serverNames);
     cleanups.push(() => registry.flush());
     const gateway = new Gateway({ registry, pki, log, now, maxClockSkewSeconds: options.maxClockSkewSeconds });
-    const broker = await CloudBroker.create({ registry, pki, log, now });
+    const psk = new TlsPskAuthority(registry, log);
+    const broker = await CloudBroker.create({ registry, pki, log, now, pskSessionOf: (socket) => psk.sessionOf(socket) });
     cleanups.push(() => broker.close());
 
     const https = createHttpsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, requestTimeout: 30_000, headersTimeout: 15_000 }, gateway.handle);
@@ -123,8 +130,9 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
 
     // requestCert without rejectUnauthorized: key devices connect without a certificate; cert devices'
     // certificates are checked against the device CA by the broker's login rule.
-    const mqtts = createTlsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, ca: pki.server.deviceCaPem, requestCert: true, rejectUnauthorized: false }, (socket) => broker.handle(socket, false));
-    mqtts.on('tlsClientError', (error) => log(`broker: TLS handshake failed: ${error.message}`));
+    // TLS-PSK (key devices, the C SDK's login) on the same port: see tls-psk.ts for the cipher list.
+    const mqtts = createTlsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, ca: pki.server.deviceCaPem, requestCert: true, rejectUnauthorized: false, ...psk.serverOptions() }, (socket) => broker.handle(socket, false));
+    mqtts.on('tlsClientError', psk.onTlsClientError);
     const mqttsSockets = trackSockets(mqtts);
     const mqttPort = await listen(mqtts, options.mqttPort ?? 0);
     cleanups.push(() => closeServer(mqtts, mqttsSockets));

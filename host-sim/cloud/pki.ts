@@ -162,9 +162,9 @@ export class CloudPki {
   /**
    * Loads or creates both CAs in `dir`, and makes a fresh server certificate for this run, valid for
    * localhost, 127.0.0.1 and `extraIps` (the machine's LAN addresses, so a real ESP32 on the same network can
-   * verify the host name it dialled).
+   * verify the host name it dialled), and the DNS names in `extraNames`.
    */
-  static async open(dir: string, extraIps: readonly string[] = []): Promise<CloudPki> {
+  static async open(dir: string, extraIps: readonly string[] = [], extraNames: readonly string[] = []): Promise<CloudPki> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const [serverCa, deviceCa] = await Promise.all([
       loadOrCreateAuthority(dir, 'ca', 'tc-iot-device local cloud CA'),
@@ -173,6 +173,7 @@ export class CloudPki {
     const keys = await generateRsa();
     const leaf = await issueLeaf(serverCa, 'CN=localhost, O=tc-iot-device local cloud', keys, 'server', [
       { type: 'dns', value: 'localhost' },
+      ...extraNames.filter((name) => name !== 'localhost').map((name) => ({ type: 'dns' as const, value: name })),
       { type: 'ip', value: '127.0.0.1' },
       ...extraIps.filter((ip) => ip !== '127.0.0.1').map((ip) => ({ type: 'ip' as const, value: ip })),
     ]);
