@@ -103,6 +103,10 @@ export class CloudBroker {
       }
       callback(null, { ...subscription, qos: subscription.qos > 1 ? 1 : subscription.qos });
     };
+    // One line per accepted publish and subscription (sizes and topics, never payloads): the evidence an
+    // interop run reads, as Tencent's console shows a device's traffic.
+    aedes.on('publish', (packet, client) => { if (client) deps.log(`mqtt publish ${client.id} → ${packet.topic}: ${packet.payload.length} bytes, QoS ${packet.qos}`); });
+    aedes.on('subscribe', (subscriptions, client) => { for (const s of subscriptions) deps.log(`mqtt subscribe ${client.id} ← ${s.topic}: granted QoS ${s.qos}`); });
     aedes.on('clientDisconnect', (client) => deps.log(`mqtt ${client.id}: disconnected`));
     aedes.on('clientError', (client, error) => deps.log(`mqtt ${client.id}: ${error.message}`));
     return broker;
@@ -177,6 +181,16 @@ export class CloudBroker {
     }
     this.#identities.set(client, { productId: product.productId, deviceName: device.deviceName });
     this.#deps.log(`mqtt login ${clientId}: ok (${product.authMode === 'KEY' ? 'key' : 'certificate'}, ${plain ? 'plain' : pskSession ? 'TLS-PSK' : 'TLS'}${wasActivated ? '' : ', device activated'})`);
+  }
+
+  /**
+   * A message from the cloud to a device topic (what Tencent's PublishMessage API does), QoS 0, no retain.
+   * Delivered to the device's current subscriptions; topic rules apply to devices, not to the cloud.
+   */
+  publishFromCloud(topic: string, payload: string | Buffer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.aedes.publish({ cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos: 0, retain: false, dup: false }, (error) => (error ? reject(error) : resolve()));
+    });
   }
 
   close(): Promise<void> {

@@ -54,6 +54,8 @@ export interface RunningCloud {
   /** Absolute path of the CA PEM that verifies both the gateway and the broker. */
   ca: string;
   caPem: string;
+  /** Sends `payload` from the cloud to a device topic, QoS 0 (as Tencent's PublishMessage API). */
+  publish(topic: string, payload: string | Buffer): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -151,6 +153,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       broker: `mqtts://localhost:${mqttPort}`,
       ca: pki.server.caPath,
       caPem: pki.server.caPem,
+      publish: (topic, payload) => broker.publishFromCloud(topic, payload),
       close: cleanup,
     };
     if (plainBroker !== undefined) running.plainBroker = plainBroker;
