@@ -132,7 +132,7 @@ describe('cloud broker: TLS-PSK beside password and mutual TLS on one port', fun
 
   it('refuses a wrong key in the handshake and logs the identity', async () => {
     const wrong = Buffer.from(psk, 'base64');
-    wrong[0] ^= 0x01;
+    wrong[0] = wrong[0]! ^ 0x01;
     const outcome = await pskLogin('dev-1', wrong);
     assert.equal(outcome.ok, false);
     await logLine(new RegExp(`TLS-PSK identity "${KEY_PID}dev-1": refused \\(handshake failed`));
