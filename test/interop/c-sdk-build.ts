@@ -134,7 +134,7 @@ export function caAsCString(pem: string): string {
 }
 
 /** The three patches, applied to a copy of the source. Each must match exactly once, or the SDK changed. */
-async function patchSource(dir: string, mode: AuthMode, caPem: string): Promise<void> {
+export async function patchSource(dir: string, mode: AuthMode, caPem: string): Promise<void> {
   const cmakePath = join(dir, 'CMakeLists.txt');
   let cmake = await readFile(cmakePath, 'utf8');
   const werror = cmake.match(/ -Werror(?= )/g)?.length ?? 0;
