@@ -9,12 +9,13 @@
  *   exactly three places: `-Werror` dropped (GCC 12 warns in mbedTLS), the "Tencent Iothub" CA string in
  *   sdk_src/utils/qcloud_iot_ca.c replaced with the test CA, and FEATURE_AUTH_MODE set to KEY or CERT.
  *   The host names stay Tencent's: the samples run in a network namespace whose /etc/hosts maps them.
- * - A build directory is complete only when renamed into place, so an interrupted run leaves no half build.
+ * - A build directory is complete only when renamed into place, so an interrupted run leaves no half build;
+ *   a lock file keeps two runs sharing the cache from preparing it at the same time.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,6 +182,49 @@ async function build(root: string, source: string, mode: AuthMode, caPem: string
   return result;
 }
 
+/** How long a run waits for another run (same cache) to finish preparing. */
+const LOCK_WAIT_MS = 15 * 60_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `work` holding `<root>/.lock` (a file naming its owner's pid): two runs sharing the cache (say the lead's
+ * and a CI job) must not both create the CA or a build. A lock whose owner is gone is taken over.
+ */
+async function withCacheLock<T>(root: string, work: () => Promise<T>): Promise<T> {
+  const lockPath = join(root, '.lock');
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const handle = await open(lockPath, 'wx', 0o600);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+      if (!Number.isInteger(owner) || owner <= 0 || !processAlive(owner)) {
+        await rm(lockPath, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`the C SDK cache ${root} is locked by process ${owner} (still running after ${LOCK_WAIT_MS / 60_000} min)`);
+      await new Promise((resolveWait) => setTimeout(resolveWait, 1000));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lockPath, { force: true });
+  }
+}
+
 /** Extracts, patches and builds what is not cached yet; returns the samples and the CA folder. */
 export async function prepareCSdk(): Promise<PreparedSdk> {
   const missing = missingTools();
@@ -192,9 +236,11 @@ export async function prepareCSdk(): Promise<PreparedSdk> {
   if (!existsSync(tarballPath())) throw new Error(`the C SDK tarball is missing: ${tarballPath()} (set TC_IOT_C_SDK_TARBALL to its path)`);
   const actual = await sha256OfFile(tarballPath());
   if (actual !== TARBALL_SHA256) throw new Error(`the C SDK tarball ${tarballPath()} has sha256 ${actual}, expected ${TARBALL_SHA256}: refusing to use it`);
-  const source = await extractedSource(root, report);
-  const ca = await testCa(root);
-  const builds = { KEY: await build(root, source, 'KEY', ca.pem, report), CERT: await build(root, source, 'CERT', ca.pem, report) };
-  if (report.length === 0) report.push(`reused the cached build in ${root}`);
-  return { caDir: ca.dir, builds, report };
+  return withCacheLock(root, async () => {
+    const source = await extractedSource(root, report);
+    const ca = await testCa(root);
+    const builds = { KEY: await build(root, source, 'KEY', ca.pem, report), CERT: await build(root, source, 'CERT', ca.pem, report) };
+    if (report.length === 0) report.push(`reused the cached build in ${root}`);
+    return { caDir: ca.dir, builds, report };
+  });
 }
