@@ -106,7 +106,8 @@ export class CloudBroker {
     // One line per accepted publish and subscription (sizes and topics, never payloads): the evidence an
     // interop run reads, as Tencent's console shows a device's traffic.
     aedes.on('publish', (packet, client) => { if (client) deps.log(`mqtt publish ${client.id} → ${packet.topic}: ${packet.payload.length} bytes, QoS ${packet.qos}`); });
-    aedes.on('subscribe', (subscriptions, client) => { for (const s of subscriptions) deps.log(`mqtt subscribe ${client.id} ← ${s.topic}: granted QoS ${s.qos}`); });
+    // aedes lists refused filters here too (QoS 0x80): authorizeSubscribe has logged those already.
+    aedes.on('subscribe', (subscriptions, client) => { for (const s of subscriptions) if ((s.qos as number) !== 128) deps.log(`mqtt subscribe ${client.id} ← ${s.topic}: granted QoS ${s.qos}`); });
     aedes.on('clientDisconnect', (client) => deps.log(`mqtt ${client.id}: disconnected`));
     aedes.on('clientError', (client, error) => deps.log(`mqtt ${client.id}: ${error.message}`));
     return broker;
