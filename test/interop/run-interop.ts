@@ -9,11 +9,11 @@
  *    /etc/hosts and network are untouched, and the cloud can listen on 443 and 8883 inside.
  * Everything is bounded: the whole run is killed after RUN_TIMEOUT_MS.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareCSdk, REPO_ROOT, type PreparedSdk } from './c-sdk-build.js';
+import { missingTools, prepareCSdk, REPO_ROOT, type PreparedSdk } from './c-sdk-build.js';
 import { TENCENT_NAMES } from './fixtures.js';
 
 const RUN_TIMEOUT_MS = 10 * 60_000;
@@ -22,8 +22,29 @@ function say(line: string): void {
   process.stdout.write(`test:interop: ${line}\n`);
 }
 
+/** `unshare` options: root makes the namespaces itself; others need an unprivileged user namespace too. */
+const NAMESPACE_OPTIONS = process.getuid?.() === 0 ? ['-n', '-m'] : ['-r', '-n', '-m'];
+
+/** Undefined when a loopback-only network namespace can be made here; else why not. */
+function namespaceProblem(): string | undefined {
+  const probe = spawnSync('unshare', [...NAMESPACE_OPTIONS, '--', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8', timeout: 30_000 });
+  if (probe.error === undefined && probe.status === 0) return undefined;
+  const why = (probe.stderr ?? '').trim().split('\n')[0] || probe.error?.message || `exit ${probe.status}`;
+  return `cannot create a network namespace (\`unshare ${NAMESPACE_OPTIONS.join(' ')}\`: ${why}); run as root with CAP_SYS_ADMIN (in Docker: --cap-add SYS_ADMIN or --privileged), or allow unprivileged user namespaces`;
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
+  const missing = missingTools();
+  if (missing.length > 0) {
+    process.stderr.write(`test:interop: the interop suite needs: ${missing.join(', ')}\n`);
+    return 1;
+  }
+  const problem = namespaceProblem();
+  if (problem !== undefined) {
+    process.stderr.write(`test:interop: ${problem}\n`);
+    return 1;
+  }
   let prepared: PreparedSdk;
   try {
     prepared = await prepareCSdk();
@@ -37,10 +58,9 @@ async function main(): Promise<number> {
   try {
     const hosts = join(temp, 'hosts');
     await writeFile(hosts, ['127.0.0.1 localhost', '::1 localhost', ...TENCENT_NAMES.map((name) => `127.0.0.1 ${name}`), ''].join('\n'));
-    const namespace = process.getuid?.() === 0 ? ['-n', '-m'] : ['-r', '-n', '-m'];
     const script = 'mount --bind "$1" /etc/hosts && ip link set lo up && shift && exec "$@"';
     const mocha = join(REPO_ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
-    const args = [...namespace, '--', 'sh', '-c', script, 'sh', hosts, process.execPath, mocha, '--no-config', '--import=tsx', '--timeout', '120000', '--exit', 'test/interop/*.interop.ts'];
+    const args = [...NAMESPACE_OPTIONS, '--', 'sh', '-c', script, 'sh', hosts, process.execPath, mocha, '--no-config', '--import=tsx', '--timeout', '120000', '--exit', 'test/interop/*.interop.ts'];
     const code = await new Promise<number>((resolveCode) => {
       const child = spawn('unshare', args, { cwd: REPO_ROOT, stdio: 'inherit', detached: true, env: { ...process.env, TC_IOT_INTEROP: JSON.stringify(prepared) } });
       const stop = (): void => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } };
