@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createNodeHal, type Logger, type NodeHal } from '../hal/node/index.js';
 import { IotError } from '../src/errors.js';
+import { base64Decode } from '../src/encoding/base64.js';
 import { parseDeviceInfo, recordFromDeviceInfo, type DeviceInfo } from '../src/device/device-info.js';
 import type { DeviceRecord } from '../src/device/record.js';
 import { brokerHost } from '../src/protocol/regions.js';
@@ -13,7 +14,6 @@ import { buildMqttLogin } from '../src/protocol/mqtt-login.js';
 import { CLOCK_FLOOR_SECONDS, provision, type ProvisionOptions, type ProvisionResult } from '../src/runner/provision.js';
 import type { BrokerEndpoint } from './endpoint-url.js';
 import { MqttSession } from './mqtt-session.js';
-import { base64Decode } from '../src/encoding/base64.js';
 
 /** The login's expiry: an hour ahead, like Tencent's Java SDK (which uses ten minutes). */
 const LOGIN_LIFETIME_SECONDS = 3600;
