@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createNodeHal, type Logger, type NodeHal } from '../hal/node/index.js';
 import { IotError } from '../src/errors.js';
+import { base64Decode } from '../src/encoding/base64.js';
 import { parseDeviceInfo, recordFromDeviceInfo, type DeviceInfo } from '../src/device/device-info.js';
 import type { DeviceRecord } from '../src/device/record.js';
 import { brokerHost } from '../src/protocol/regions.js';
@@ -76,6 +77,8 @@ export interface ConnectDeviceOptions {
   broker?: BrokerEndpoint;
   algorithm?: 'hmacsha256' | 'hmacsha1';
   timeoutMs?: number;
+  /** Key devices: TLS-PSK (identity = client id, key = decoded secret), user name only — the C SDK's login. */
+  tlsPsk?: boolean;
 }
 
 export interface ConnectedDevice {
@@ -101,6 +104,10 @@ export async function connectHostDevice(device: HostDevice, options: ConnectDevi
   });
   const broker = options.broker ?? { host: brokerHost(device.record.productId, device.record.region), port: 8883, tls: true };
   if (!broker.tls && credential.kind === 'cert') throw new IotError('bad-input', 'a certificate device logs in with mutual TLS: use an mqtts:// broker');
+  if (options.tlsPsk === true && credential.kind !== 'key') throw new IotError('bad-input', '--tls-psk is for key devices: a certificate device logs in with mutual TLS');
+  if (options.tlsPsk === true && !broker.tls) throw new IotError('bad-input', '--tls-psk needs a TLS broker (mqtts://), not plain MQTT');
+  // The C SDK sends no password over TLS-PSK: the handshake already proved the secret.
+  const psk = options.tlsPsk === true && credential.kind === 'key' ? { identity: login.clientId, key: base64Decode(credential.deviceSecret) } : undefined;
   const caPem = device.hal.caPem;
   const session = await MqttSession.open({
     host: broker.host,
@@ -108,7 +115,8 @@ export async function connectHostDevice(device: HostDevice, options: ConnectDevi
     tls: broker.tls,
     clientId: login.clientId,
     username: login.username,
-    ...(login.password === undefined ? {} : { password: login.password }),
+    ...(login.password === undefined || psk !== undefined ? {} : { password: login.password }),
+    ...(psk === undefined ? {} : { psk }),
     credential,
     ...(caPem === undefined ? {} : { caPem }),
     timeoutMs: options.timeoutMs ?? 10000,

@@ -8,6 +8,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { IotError } from '../src/errors.js';
 import { caPemFor, iotErrorFromNode, type Logger } from '../hal/node/index.js';
 import type { Credential } from '../hal/hal.js';
+import { pskClientTlsOptions, pskHandshakeRefusal, type PskCredential } from './tls-psk-client.js';
 
 export interface MqttSessionOptions {
   host: string;
@@ -19,6 +20,8 @@ export interface MqttSessionOptions {
   credential: Credential;
   /** A configured CA (PEM) replacing the pinned Tencent Iothub root. */
   caPem?: string;
+  /** Log in the C SDK's way: TLS-PSK (no certificate, no CA) instead of a verified server certificate. */
+  psk?: PskCredential;
   timeoutMs: number;
   keepaliveSeconds?: number;
   logger: Logger;
@@ -85,7 +88,10 @@ export class MqttSession {
       // Tencent refuses wills; none is sent.
     };
     if (options.password !== undefined) clientOptions.password = options.password;
-    if (options.tls) {
+    if (options.tls && options.psk !== undefined) {
+      Object.assign(clientOptions, pskClientTlsOptions(options.psk));
+      if (isIP(options.host) === 0) clientOptions.servername = options.host;
+    } else if (options.tls) {
       clientOptions.ca = caPemFor('tencent-iothub', options.caPem);
       clientOptions.rejectUnauthorized = true;
       if (isIP(options.host) === 0) clientOptions.servername = options.host;
@@ -94,7 +100,7 @@ export class MqttSession {
         clientOptions.key = options.credential.privateKeyPem;
       }
     }
-    options.logger.log('info', `MQTT connect to ${options.tls ? 'mqtts' : 'mqtt'}://${endpoint} as client id ${options.clientId}`);
+    options.logger.log('info', `MQTT connect to ${options.tls ? 'mqtts' : 'mqtt'}://${endpoint} as client id ${options.clientId}${options.psk ? ' (TLS-PSK)' : ''}`);
     return new Promise((resolve, reject) => {
       const client = mqtt.connect(clientOptions);
       let settled = false;
@@ -115,7 +121,7 @@ export class MqttSession {
       client.once('connect', onConnect);
       client.on('error', (error: Error & { code?: unknown }) => {
         if (typeof error.code === 'number') finish(connackRefusal(error.code));
-        else finish(iotErrorFromNode(error, endpoint));
+        else finish((options.psk && pskHandshakeRefusal(error, endpoint)) || iotErrorFromNode(error, endpoint));
       });
       client.on('close', () => finish(new IotError('transport', `the broker at ${endpoint} closed the connection before accepting the login`)));
     });

@@ -1,7 +1,8 @@
 /**
  * The MQTT broker (MQTT 3.1.1, aedes) with Tencent's login and topic rules (PROTOCOL.md §6):
  * - key products: username/password signed with the device's current secret, expiry in the future,
- *   client id = the one the username names; on TLS or, when asked, on a plain port;
+ *   client id = the one the username names; on TLS or, when asked, on a plain port; or TLS-PSK with the
+ *   device secret as the key (the C SDK's way), client id = the PSK identity (tls-psk.ts);
  * - cert products: TLS only; the client certificate must chain to the device CA, carry CN = client id and
  *   be the certificate issued last; the password is ignored;
  * - the first successful login activates the device (saved before the CONNACK); a refused login gets a
@@ -23,6 +24,7 @@ import { checkPassword, parseUsername } from './mqtt-login.js';
 import { fingerprintOfDer, type CloudPki } from './pki.js';
 import { DEVICE_NAME_PATTERN, type Product } from './products.js';
 import type { DeviceEntry, Registry } from './registry.js';
+import { checkPskLogin, type PskSession } from './tls-psk.js';
 import { deviceMayUseTopic } from './topics.js';
 
 export interface BrokerDeps {
@@ -33,6 +35,8 @@ export interface BrokerDeps {
   now: () => number;
   /** The longest client id accepted (client-id-limit.ts); default: Tencent's 10 + 48. */
   maxClientIdLength?: number;
+  /** The TLS-PSK session of a connection, when its handshake used a PSK suite (tls-psk.ts). */
+  pskSessionOf?: (socket: object) => PskSession | undefined;
 }
 
 interface Identity {
@@ -112,6 +116,11 @@ export class CloudBroker {
       }
       callback(null, { ...subscription, qos: subscription.qos > 1 ? 1 : subscription.qos });
     };
+    // One line per accepted publish and subscription (sizes and topics, never payloads): the evidence an
+    // interop run reads, as Tencent's console shows a device's traffic.
+    aedes.on('publish', (packet, client) => { if (client) deps.log(`mqtt publish ${client.id} → ${packet.topic}: ${packet.payload.length} bytes, QoS ${packet.qos}`); });
+    // aedes lists refused filters here too (QoS 0x80): authorizeSubscribe has logged those already.
+    aedes.on('subscribe', (subscriptions, client) => { for (const s of subscriptions) if ((s.qos as number) !== 128) deps.log(`mqtt subscribe ${client.id} ← ${s.topic}: granted QoS ${s.qos}`); });
     aedes.on('clientDisconnect', (client) => deps.log(`mqtt ${client.id}: disconnected`));
     aedes.on('clientError', (client, error) => deps.log(`mqtt ${client.id}: ${error.message}`));
     return broker;
@@ -152,7 +161,11 @@ export class CloudBroker {
     if (!found) throw new LoginRefused(CONNACK.badUserNameOrPassword, 'no such device');
     const { product, device } = found;
     const plain = this.#plainSockets.has(client.conn);
-    if (product.authMode === 'KEY') {
+    const pskSession = plain ? undefined : this.#deps.pskSessionOf?.(client.conn);
+    if (pskSession !== undefined) {
+      const refusal = checkPskLogin(pskSession, device, clientId, username, password, this.#deps.now() / 1000);
+      if (refusal) throw new LoginRefused(refusal.returnCode, refusal.reason);
+    } else if (product.authMode === 'KEY') {
       if (username === undefined) throw new LoginRefused(CONNACK.badUserNameOrPassword, 'no user name');
       const parsed = parseUsername(username);
       if (!parsed) throw new LoginRefused(CONNACK.badUserNameOrPassword, 'user name is not <clientId>;<appid>;<connid>;<expiry>');
@@ -182,7 +195,17 @@ export class CloudBroker {
       throw new LoginRefused(CONNACK.notAuthorized, 'activation could not be recorded');
     }
     this.#identities.set(client, { productId: product.productId, deviceName: device.deviceName });
-    this.#deps.log(`mqtt login ${clientId}: ok (${product.authMode === 'KEY' ? 'key' : 'certificate'}, ${plain ? 'plain' : 'TLS'}${wasActivated ? '' : ', device activated'})`);
+    this.#deps.log(`mqtt login ${clientId}: ok (${product.authMode === 'KEY' ? 'key' : 'certificate'}, ${plain ? 'plain' : pskSession ? 'TLS-PSK' : 'TLS'}${wasActivated ? '' : ', device activated'})`);
+  }
+
+  /**
+   * A message from the cloud to a device topic (what Tencent's PublishMessage API does), QoS 0, no retain.
+   * Delivered to the device's current subscriptions; topic rules apply to devices, not to the cloud.
+   */
+  publishFromCloud(topic: string, payload: string | Buffer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.aedes.publish({ cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos: 0, retain: false, dup: false }, (error) => (error ? reject(error) : resolve()));
+    });
   }
 
   close(): Promise<void> {

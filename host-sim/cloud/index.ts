@@ -17,6 +17,7 @@ import { parseProducts, type ProductsFile } from './products.js';
 import { Registry } from './registry.js';
 import { certificateAddresses, DEFAULT_HOST, parseListenHost, reachabilityNote, urlHost } from './listen-host.js';
 import { parseHostname, serverCertificateNames } from './server-names.js';
+import { TlsPskAuthority } from './tls-psk.js';
 
 export { loadProductsFile, parseProducts, ProductsFileError } from './products.js';
 export type { AuthMode, DynamicRegistration, Product, ProductsFile } from './products.js';
@@ -64,6 +65,8 @@ export interface RunningCloud {
   /** Absolute path of the CA PEM that verifies both the gateway and the broker. */
   ca: string;
   caPem: string;
+  /** Sends `payload` from the cloud to a device topic, QoS 0 (as Tencent's PublishMessage API). */
+  publish(topic: string, payload: string | Buffer): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -132,7 +135,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     const pki = await CloudPki.open(pkiDir, names);
     cleanups.push(() => registry.flush());
     const gateway = new Gateway({ registry, pki, log, now, maxClockSkewSeconds: options.maxClockSkewSeconds });
-    const broker = await CloudBroker.create({ registry, pki, log, now, maxClientIdLength: maxClientIdLength(products.products) });
+    const psk = new TlsPskAuthority(registry, log);
+    const broker = await CloudBroker.create({ registry, pki, log, now, maxClientIdLength: maxClientIdLength(products.products), pskSessionOf: (socket) => psk.sessionOf(socket) });
     cleanups.push(() => broker.close());
 
     const https = createHttpsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, requestTimeout: 30_000, headersTimeout: 15_000 }, gateway.handle);
@@ -143,8 +147,9 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
 
     // requestCert without rejectUnauthorized: key devices connect without a certificate; cert devices'
     // certificates are checked against the device CA by the broker's login rule.
-    const mqtts = createTlsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, ca: pki.server.deviceCaPem, requestCert: true, rejectUnauthorized: false }, (socket) => broker.handle(socket, false));
-    mqtts.on('tlsClientError', (error) => log(`broker: TLS handshake failed: ${error.message}`));
+    // TLS-PSK (key devices, the C SDK's login) on the same port: see tls-psk.ts for the cipher list.
+    const mqtts = createTlsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, ca: pki.server.deviceCaPem, requestCert: true, rejectUnauthorized: false, ...psk.serverOptions() }, (socket) => broker.handle(socket, false));
+    mqtts.on('tlsClientError', psk.onTlsClientError);
     const mqttsSockets = trackSockets(mqtts);
     const mqttPort = await listen(mqtts, options.mqttPort ?? 0, host);
     cleanups.push(() => closeServer(mqtts, mqttsSockets));
@@ -164,6 +169,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       broker: `mqtts://${base}:${mqttPort}`,
       ca: pki.server.caPath,
       caPem: pki.server.caPem,
+      publish: (topic, payload) => broker.publishFromCloud(topic, payload),
       close: cleanup,
     };
     if (plainBroker !== undefined) running.plainBroker = plainBroker;

@@ -1,5 +1,5 @@
 /**
- * tc-iot-device connect -c FILE [--broker URL] [--gateway URL] [--ca FILE] [--publish TOPIC MESSAGE] [--json]
+ * tc-iot-device connect -c FILE [--broker URL] [--gateway URL] [--ca FILE] [--tls-psk] [--publish TOPIC MESSAGE] [--json]
  *
  * Logs in over MQTT with the stored credential (registering first when the file holds none), optionally
  * publishes one message with QoS 1, and disconnects cleanly. Exit 0 only after CONNACK accepted (and PUBACK).
@@ -15,7 +15,7 @@ import { UsageError } from '../usage-error.js';
 import { provisionOptionsFrom, readCaFile, REGISTER_OPTIONS } from './shared.js';
 
 
-const CONNECT_OPTIONS = Object.freeze({ ...REGISTER_OPTIONS, broker: { type: 'string' } } as const);
+const CONNECT_OPTIONS = Object.freeze({ ...REGISTER_OPTIONS, broker: { type: 'string' }, 'tls-psk': { type: 'boolean' } } as const);
 
 export async function runConnect(argv: string[], io: CliIo): Promise<number> {
   // --publish's two values are taken out first: a message may itself read "--json".
@@ -58,12 +58,14 @@ export async function runConnect(argv: string[], io: CliIo): Promise<number> {
     }
     context.step = 'connect';
     const started = Date.now();
-    const connected = await connectHostDevice(device, broker === undefined ? {} : { broker });
+    const tlsPsk = values['tls-psk'] === true;
+    const connected = await connectHostDevice(device, { ...(broker === undefined ? {} : { broker }), ...(tlsPsk ? { tlsPsk } : {}) });
     const url = `${connected.broker.tls ? 'mqtts' : 'mqtt'}://${connected.broker.host}:${connected.broker.port}`;
     result.clientId = connected.clientId;
     result.broker = url;
+    if (tlsPsk) result.tlsPsk = true;
     try {
-      output.say(`logged in to ${url} as ${connected.clientId} (CONNACK accepted in ${Date.now() - started} ms)`);
+      output.say(`logged in to ${url} as ${connected.clientId}${tlsPsk ? ' over TLS-PSK' : ''} (CONNACK accepted in ${Date.now() - started} ms)`);
       if (publish !== undefined) {
         context.step = 'publish';
         await connected.session.publish(publish.topic, publish.message);
