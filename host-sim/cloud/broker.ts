@@ -15,6 +15,7 @@ import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { CONNACK } from './errors.js';
+import { payloadPreview, type EventSink } from './console/events.js';
 import { checkPassword, parseUsername } from './mqtt-login.js';
 import { fingerprintOfDer, type CloudPki } from './pki.js';
 import { DEVICE_NAME_PATTERN, type Product } from './products.js';
@@ -27,6 +28,8 @@ export interface BrokerDeps {
   log: (line: string) => void;
   /** Milliseconds since the epoch. */
   now: () => number;
+  /** The console's event log (logins, refusals, publishes); optional. */
+  events?: EventSink;
 }
 
 interface Identity {
@@ -73,6 +76,7 @@ export class CloudBroker {
         (error: unknown) => {
           const refused = error instanceof LoginRefused ? error : new LoginRefused(CONNACK.notAuthorized, 'internal error');
           deps.log(`mqtt login ${client.id || '(no client id)'}: refused (CONNACK ${refused.returnCode}: ${refused.message})`);
+          deps.events?.emit({ kind: 'login-refused', clientId: client.id ?? '', returnCode: refused.returnCode, message: refused.message });
           done(refusalError(refused), false);
         },
       );
@@ -99,7 +103,15 @@ export class CloudBroker {
       }
       callback(null, { ...subscription, qos: subscription.qos > 1 ? 1 : subscription.qos });
     };
-    aedes.on('clientDisconnect', (client) => deps.log(`mqtt ${client.id}: disconnected`));
+    aedes.on('clientDisconnect', (client) => {
+      deps.log(`mqtt ${client.id}: disconnected`);
+      deps.events?.emit({ kind: 'disconnected', clientId: client.id });
+    });
+    aedes.on('publish', (packet, client) => {
+      const identity = client ? broker.#identities.get(client) : undefined;
+      if (!identity || !deps.events) return;
+      deps.events.emit({ kind: 'publish', ...identity, topic: packet.topic, qos: packet.qos, bytes: packet.payload.length, ...payloadPreview(Buffer.from(packet.payload)) });
+    });
     aedes.on('clientError', (client, error) => deps.log(`mqtt ${client.id}: ${error.message}`));
     return broker;
   }
@@ -116,6 +128,27 @@ export class CloudBroker {
         for (const subscription of packet.subscriptions) if (subscription.qos > 1) subscription.qos = 1;
       }
     });
+  }
+
+  /** The logged-in session of the device, if any (aedes lists a client once its CONNECT was accepted). */
+  #sessionOf(productId: string, deviceName: string): Client | undefined {
+    const clients = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients;
+    const client = clients[`${productId}${deviceName}`];
+    const identity = client ? this.#identities.get(client) : undefined;
+    return identity?.productId === productId && identity.deviceName === deviceName ? client : undefined;
+  }
+
+  isOnline(productId: string, deviceName: string): boolean {
+    return this.#sessionOf(productId, deviceName) !== undefined;
+  }
+
+  /** Closes the device's session (after a reset or a deletion in the console); false if it had none. */
+  disconnectDevice(productId: string, deviceName: string): boolean {
+    const client = this.#sessionOf(productId, deviceName);
+    if (!client) return false;
+    this.#deps.log(`mqtt ${client.id}: closed by the console (credential revoked)`);
+    client.close();
+    return true;
   }
 
   #findDevice(clientId: string): { product: Product; device: Readonly<DeviceEntry> } | undefined {
@@ -167,8 +200,13 @@ export class CloudBroker {
     } catch {
       throw new LoginRefused(CONNACK.notAuthorized, 'activation could not be recorded');
     }
+    // The console may have reset or deleted the device while this login was being checked.
+    const current = this.#deps.registry.device(product.productId, device.deviceName);
+    if (!current || current.psk !== device.psk || current.certFingerprint !== device.certFingerprint) throw new LoginRefused(CONNACK.badUserNameOrPassword, 'the credential was revoked meanwhile');
+    this.#deps.registry.noteLogin(product.productId, device.deviceName, this.#deps.now());
     this.#identities.set(client, { productId: product.productId, deviceName: device.deviceName });
     this.#deps.log(`mqtt login ${clientId}: ok (${product.authMode === 'KEY' ? 'key' : 'certificate'}, ${plain ? 'plain' : 'TLS'}${wasActivated ? '' : ', device activated'})`);
+    this.#deps.events?.emit({ kind: 'login', clientId, productId: product.productId, deviceName: device.deviceName, credential: product.authMode === 'KEY' ? 'key' : 'certificate', transport: plain ? 'plain' : 'TLS', activated: !wasActivated });
   }
 
   close(): Promise<void> {

@@ -1,11 +1,13 @@
 /**
  * `tc-iot-device cloud --products FILE [--port N] [--mqtt-port N] [--plain-mqtt-port N] [--max-clock-skew S]
- * [--state FILE]`: runs the local cloud until SIGINT/SIGTERM. When ready it prints exactly one JSON line on
- * stdout ({"gateway","broker","ca"}); everything else (events, errors) goes to stderr, one line each.
+ * [--state FILE] [--console-port N] [--console-token T]`: runs the local cloud until SIGINT/SIGTERM. When ready
+ * it prints exactly one JSON line on stdout ({"gateway","broker","ca","console"}); everything else (events,
+ * errors) goes to stderr, one line each.
  * Exit codes: 0 after a clean shutdown, 2 for bad arguments / products / state file, 1 when it cannot start.
  */
 import { CLOUD_USAGE } from '../usage.js';
 import { loadProductsFile, ProductsFileError, startCloud, type CloudOptions } from './index.js';
+import { TOKEN_PATTERN } from './console/access.js';
 
 
 class UsageError extends Error {}
@@ -17,6 +19,8 @@ interface CloudArguments {
   plainMqttPort?: number;
   maxClockSkewSeconds?: number;
   statePath?: string;
+  consolePort?: number;
+  consoleToken?: string;
 }
 
 const FLAGS = {
@@ -26,6 +30,8 @@ const FLAGS = {
   '--plain-mqtt-port': 'plainMqttPort',
   '--max-clock-skew': 'maxClockSkewSeconds',
   '--state': 'statePath',
+  '--console-port': 'consolePort',
+  '--console-token': 'consoleToken',
 } as const;
 
 function portValue(flag: string, text: string): number {
@@ -54,6 +60,10 @@ export function parseCloudArguments(argv: readonly string[]): CloudArguments | '
       case 'products':
       case 'statePath':
         out[key] = value;
+        break;
+      case 'consoleToken':
+        if (!TOKEN_PATTERN.test(value)) throw new UsageError(`${flag} must be 16 to 128 characters [A-Za-z0-9._~-]`);
+        out.consoleToken = value;
         break;
       case 'maxClockSkewSeconds':
         if (!/^[0-9]{1,9}$/.test(value)) throw new UsageError(`${flag} must be a whole number of seconds`);
@@ -110,6 +120,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
   if (args.plainMqttPort !== undefined) options.plainMqttPort = args.plainMqttPort;
   if (args.maxClockSkewSeconds !== undefined) options.maxClockSkewSeconds = args.maxClockSkewSeconds;
   if (args.statePath !== undefined) options.statePath = args.statePath;
+  options.console = { ...(args.consolePort === undefined ? {} : { port: args.consolePort }), ...(args.consoleToken === undefined ? {} : { token: args.consoleToken }) };
 
   // Listen for signals before starting, so a SIGTERM during start-up still shuts down cleanly.
   const signal = waitForSignal();
@@ -122,7 +133,8 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
     stderrLine(`tc-iot-device cloud: cannot start: ${code === 'EADDRINUSE' ? 'a port is already in use' : message}`);
     return message.startsWith('state file') ? 2 : 1;
   }
-  process.stdout.write(`${JSON.stringify({ gateway: cloud.gateway, broker: cloud.broker, ca: cloud.ca })}\n`);
+  // `console` is the page's address with the token in its fragment (#token=…): opening it is enough.
+  process.stdout.write(`${JSON.stringify({ gateway: cloud.gateway, broker: cloud.broker, ca: cloud.ca, console: `${cloud.console}#token=${cloud.consoleToken}` })}\n`);
   const received = await signal;
   stderrLine(`${new Date().toISOString()} cloud: ${received}, shutting down`);
   await cloud.close();

@@ -14,10 +14,13 @@ import { Gateway } from './gateway.js';
 import { CloudPki } from './pki.js';
 import { parseProducts, type ProductsFile } from './products.js';
 import { Registry } from './registry.js';
+import { EventLog } from './console/events.js';
+import { startConsole, type ConsoleOptions } from './console/server.js';
 
 export { loadProductsFile, parseProducts, ProductsFileError } from './products.js';
 export type { AuthMode, DynamicRegistration, Product, ProductsFile } from './products.js';
 export { REFUSALS } from './errors.js';
+export type { ConsoleOptions } from './console/server.js';
 
 export interface CloudOptions {
   /** A validated ProductsFile or the parsed JSON of one (validated here). */
@@ -36,6 +39,8 @@ export interface CloudOptions {
   log?: (line: string) => void;
   /** Milliseconds since the epoch, for tests. Default: Date.now. */
   now?: () => number;
+  /** The console (page + REST API) on its own port, loopback by default; `false` = none. Default: on. */
+  console?: ConsoleOptions | false;
 }
 
 export interface RunningCloud {
@@ -48,6 +53,10 @@ export interface RunningCloud {
   /** Absolute path of the CA PEM that verifies both the gateway and the broker. */
   ca: string;
   caPem: string;
+  /** The console's address, `http://127.0.0.1:<port>/` (absent with `console: false`). */
+  console?: string;
+  /** The token the console's changes need. */
+  consoleToken?: string;
   close(): Promise<void>;
 }
 
@@ -111,8 +120,9 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     const registry = await Registry.open(products, statePath);
     const pki = await CloudPki.open(pkiDir, lanAddresses());
     cleanups.push(() => registry.flush());
-    const gateway = new Gateway({ registry, pki, log, now, maxClockSkewSeconds: options.maxClockSkewSeconds });
-    const broker = await CloudBroker.create({ registry, pki, log, now });
+    const events = new EventLog(now);
+    const gateway = new Gateway({ registry, pki, log, now, maxClockSkewSeconds: options.maxClockSkewSeconds, events });
+    const broker = await CloudBroker.create({ registry, pki, log, now, events });
     cleanups.push(() => broker.close());
 
     const https = createHttpsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, requestTimeout: 30_000, headersTimeout: 15_000 }, gateway.handle);
@@ -146,7 +156,13 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       close: cleanup,
     };
     if (plainBroker !== undefined) running.plainBroker = plainBroker;
-    log(`cloud: gateway ${running.gateway}, broker ${running.broker}${plainBroker ? `, plain broker ${plainBroker}` : ''}, ${products.products.length} product(s)`);
+    if (options.console !== false) {
+      const consoleServer = await startConsole(options.console ?? {}, { registry, broker, events, log });
+      cleanups.push(() => consoleServer.close());
+      running.console = consoleServer.url;
+      running.consoleToken = consoleServer.token;
+    }
+    log(`cloud: gateway ${running.gateway}, broker ${running.broker}${plainBroker ? `, plain broker ${plainBroker}` : ''}${running.console ? `, console ${running.console}` : ''}, ${products.products.length} product(s)`);
     return running;
   } catch (error) {
     await cleanup();
