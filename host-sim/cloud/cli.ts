@@ -1,6 +1,6 @@
 /**
  * `tc-iot-device cloud --products FILE [--port N] [--mqtt-port N] [--plain-mqtt-port N] [--max-clock-skew S]
- * [--state FILE] [--console-port N] [--console-token T]`: runs the local cloud until SIGINT/SIGTERM. When ready
+ * [--state FILE] [--console-port N] [--console-token T] [--console-host ADDR]`: runs the local cloud until SIGINT/SIGTERM. When ready
  * it prints exactly one JSON line on stdout ({"gateway","broker","ca","console"}); everything else (events,
  * errors) goes to stderr, one line each.
  * Exit codes: 0 after a clean shutdown, 2 for bad arguments / products / state file, 1 when it cannot start.
@@ -21,6 +21,7 @@ interface CloudArguments {
   statePath?: string;
   consolePort?: number;
   consoleToken?: string;
+  consoleHost?: string;
 }
 
 const FLAGS = {
@@ -32,6 +33,7 @@ const FLAGS = {
   '--state': 'statePath',
   '--console-port': 'consolePort',
   '--console-token': 'consoleToken',
+  '--console-host': 'consoleHost',
 } as const;
 
 function portValue(flag: string, text: string): number {
@@ -60,6 +62,10 @@ export function parseCloudArguments(argv: readonly string[]): CloudArguments | '
       case 'products':
       case 'statePath':
         out[key] = value;
+        break;
+      case 'consoleHost':
+        if (!/^[A-Za-z0-9.:-]{1,253}$/.test(value)) throw new UsageError(`${flag} must be a host name or an IP address`);
+        out.consoleHost = value;
         break;
       case 'consoleToken':
         if (!TOKEN_PATTERN.test(value)) throw new UsageError(`${flag} must be 16 to 128 characters [A-Za-z0-9._~-]`);
@@ -120,7 +126,11 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
   if (args.plainMqttPort !== undefined) options.plainMqttPort = args.plainMqttPort;
   if (args.maxClockSkewSeconds !== undefined) options.maxClockSkewSeconds = args.maxClockSkewSeconds;
   if (args.statePath !== undefined) options.statePath = args.statePath;
-  options.console = { ...(args.consolePort === undefined ? {} : { port: args.consolePort }), ...(args.consoleToken === undefined ? {} : { token: args.consoleToken }) };
+  options.console = {
+    ...(args.consolePort === undefined ? {} : { port: args.consolePort }),
+    ...(args.consoleToken === undefined ? {} : { token: args.consoleToken }),
+    ...(args.consoleHost === undefined ? {} : { host: args.consoleHost }),
+  };
 
   // Listen for signals before starting, so a SIGTERM during start-up still shuts down cleanly.
   const signal = waitForSignal();
