@@ -260,9 +260,18 @@
   function follow() {
     const badge = $('#stream-state');
     const source = new EventSource('/api/events/stream?after=' + state.lastEventId);
-    source.addEventListener('open', () => {
+    source.addEventListener('open', async () => {
       badge.textContent = 'live';
       badge.className = 'badge live-on';
+      // A restarted cloud numbers its events from 1 again: start over rather than skip them as seen.
+      const latest = await api('GET', '/api/events?limit=0').catch(() => null);
+      if (latest && latest.lastId < state.lastEventId) {
+        state.lastEventId = 0;
+        $('#events').replaceChildren(el('li', { className: 'console', text: '— the cloud restarted —' }));
+        const recent = await api('GET', '/api/events?limit=200').catch(() => ({ events: [] }));
+        recent.events.forEach(addEvent);
+        refreshSoon();
+      }
     });
     source.addEventListener('error', () => {
       badge.textContent = 'live: reconnecting';
