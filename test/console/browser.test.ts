@@ -21,7 +21,7 @@ import { parseBrokerUrl, parseGatewayUrl } from '../../host-sim/endpoint-url.js'
 import { Logger } from '../../hal/node/index.js';
 import { IotError } from '../../src/errors.js';
 import { connectKey } from '../cloud/tc-client.js';
-import { openEventStream, type StreamReader } from './console-client.js';
+import { ConsoleClient, openEventStream, type StreamReader } from './console-client.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -170,6 +170,11 @@ describe('console page in headless Chromium', function () {
       await second.click(`${row('browser-1')} button[data-action="reset"]`);
       await second.waitForSelector('#notice:text("this request needs the console token")');
       assert.equal(await second.getAttribute(row('browser-1'), 'data-state'), 'online', 'nothing changed');
+      // A refused switch is drawn back as it really is (dynamic registration is still off).
+      const toggle = `#products tr[data-product="${PRODUCT.productId}"] input[data-field="dynamicRegistration"]`;
+      await second.click(toggle);
+      await second.waitForFunction(`document.querySelector(${JSON.stringify(toggle)})?.checked === false`);
+      assert.equal((await new ConsoleClient(cloud).get(`/api/products/${PRODUCT.productId}`)).json.dynamicRegistration, false);
       await page.waitForSelector('#events li[data-kind="console-refused"]');
     } finally {
       await second.close();
@@ -180,6 +185,47 @@ describe('console page in headless Chromium', function () {
     const target = process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'console.png') : join(folder, 'console.png');
     await page.screenshot({ path: target, fullPage: true });
     assert.ok((await stat(target)).size > 10_000);
+  });
+
+  it('creates a product, pre-creates names, deletes one, switches auto-create and shows the secret only in a prompt', async () => {
+    const third = await context.newPage(); // its answers are not recorded: it asks for a product secret
+    const api = new ConsoleClient(cloud);
+    try {
+      await third.goto(`${cloud.console}#token=${cloud.consoleToken}`);
+      await third.click('#create-product summary');
+      await third.fill('#create-form input[name="productId"]', 'UIPROD0001');
+      await third.selectOption('#create-form select[name="authMode"]', 'CERT');
+      await third.uncheck('#create-form input[name="autoCreateDevices"]');
+      await third.click('#create-form button[type="submit"]');
+      await third.waitForSelector('#products tr[data-product="UIPROD0001"]');
+      const created = (await api.get('/api/products/UIPROD0001')).json;
+      assert.deepEqual([created.authMode, created.registrationMode, created.source], ['CERT', 'precreated', 'console']);
+
+      await third.fill('#products tr[data-product="UIPROD0001"] input[aria-label^="device names"]', 'ui-1, ui-2');
+      await third.click('#products tr[data-product="UIPROD0001"] button:text("Add names")');
+      await third.waitForSelector('#devices tr[data-device="UIPROD0001/ui-2"][data-state="unregistered"]');
+      third.once('dialog', (dialog) => void dialog.accept());
+      await third.click('#devices tr[data-device="UIPROD0001/ui-2"] button[data-action="delete"]');
+      await third.waitForSelector('#devices tr[data-device="UIPROD0001/ui-2"]', { state: 'detached' });
+      assert.equal((await api.get('/api/products/UIPROD0001/devices/ui-2')).status, 404);
+      assert.equal((await api.get('/api/products/UIPROD0001/devices/ui-1')).json.origin, 'precreated');
+
+      await third.click('#products tr[data-product="UIPROD0001"] input[data-field="autoCreateDevices"]');
+      await third.waitForFunction(`document.querySelector('#products tr[data-product="UIPROD0001"] input[data-field="autoCreateDevices"]')?.checked === true`);
+      assert.equal((await api.get('/api/products/UIPROD0001')).json.registrationMode, 'auto');
+
+      const secret = (await api.authed('GET', '/api/products/UIPROD0001/secret')).json.productSecret as string;
+      secrets.add(secret);
+      const shown = new Promise<string>((resolveShown) => third.once('dialog', (dialog) => { resolveShown(dialog.defaultValue()); void dialog.dismiss(); }));
+      // An error notice instead of the prompt (e.g. a refused read) fails at once rather than at the timeout.
+      const refused = third.waitForSelector('#notice:not([hidden]):not(.info)', { timeout: 0 }).then(async () => `refused: ${await third.textContent('#notice')}`, () => 'page closed');
+      await third.click('#products tr[data-product="UIPROD0001"] button:text("Show secret")');
+      assert.equal(await Promise.race([shown, refused]), secret);
+      assert.ok(!(await third.content()).includes(secret), 'the secret is not written into the page');
+      await page.waitForSelector('#products tr[data-product="UIPROD0001"]'); // the first page follows live
+    } finally {
+      await third.close();
+    }
   });
 
   it('loads nothing from elsewhere, and no page, answer or event carries a secret or the token', async () => {

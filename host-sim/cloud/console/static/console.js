@@ -6,7 +6,8 @@
 
 (function () {
   const TOKEN_KEY = 'tc-iot-console-token';
-  const state = { token: '', selected: null, lastEventId: 0, refreshTimer: 0 };
+  // drafts: what is typed in each product's names field, kept across redraws (events redraw the tables).
+  const state = { token: '', selected: null, lastEventId: 0, refreshTimer: 0, drafts: {}, productsJson: '' };
 
   function $(selector) {
     return document.querySelector(selector);
@@ -63,7 +64,8 @@
 
   async function api(method, path, body) {
     const headers = {};
-    if (method !== 'GET' && state.token) headers.Authorization = 'Bearer ' + state.token;
+    // Sent on every request (same origin only): changes and the product-secret read need it.
+    if (state.token) headers.Authorization = 'Bearer ' + state.token;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
     if (response.status === 204) return null;
@@ -88,6 +90,8 @@
       return result;
     } catch (error) {
       notice(error.message);
+      state.productsJson = ''; // redraw: a refused toggle must not stay drawn as switched
+      await refresh();
       return undefined;
     }
   }
@@ -109,14 +113,27 @@
   }
 
   function renderProducts(products) {
+    // Redraw only when something changed, and keep what is being typed (and where) when it did.
+    const json = JSON.stringify(products);
+    if (json === state.productsJson) return;
+    state.productsJson = json;
+    const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.namesFor : undefined;
     const body = $('#products tbody');
     body.replaceChildren(...products.map((product) => {
-      const names = el('input', { placeholder: 'name-1, name-2', size: 16, 'aria-label': 'device names for ' + product.productId });
+      const names = el('input', { placeholder: 'name-1, name-2', size: 16, 'aria-label': 'device names for ' + product.productId, 'data-names-for': product.productId });
+      names.value = state.drafts[product.productId] || '';
+      names.addEventListener('input', () => { state.drafts[product.productId] = names.value; });
       const addNames = el('button', {
         text: 'Add names',
-        onclick: () => {
+        onclick: async () => {
           const list = names.value.split(/[\s,]+/).filter(Boolean);
-          if (list.length > 0) change('POST', '/api/products/' + encodeURIComponent(product.productId) + '/devices', { deviceNames: list }, list.length + ' name(s) added to ' + product.productId);
+          if (list.length === 0) return;
+          const added = await change('POST', '/api/products/' + encodeURIComponent(product.productId) + '/devices', { deviceNames: list }, list.length + ' name(s) added to ' + product.productId);
+          if (added) {
+            delete state.drafts[product.productId];
+            state.productsJson = '';
+            await refresh();
+          }
         },
       });
       const secret = el('button', {
@@ -142,6 +159,10 @@
         el('td', {}, [el('div', { className: 'actions' }, [names, addNames, secret])]),
       ]);
     }));
+    if (focused) {
+      const input = body.querySelector('input[data-names-for="' + CSS.escape(focused) + '"]');
+      if (input) input.focus();
+    }
   }
 
   function renderDevices(devices) {
