@@ -7,7 +7,7 @@
 (function () {
   const TOKEN_KEY = 'tc-iot-console-token';
   // drafts: what is typed in each product's names field, kept across redraws (events redraw the tables).
-  const state = { token: '', selected: null, lastEventId: 0, refreshTimer: 0, drafts: {}, productsJson: '' };
+  const state = { token: '', selected: null, lastEventId: 0, refreshTimer: 0, drafts: {}, productsJson: '', devicesJson: '' };
 
   function $(selector) {
     return document.querySelector(selector);
@@ -166,6 +166,10 @@
   }
 
   function renderDevices(devices) {
+    // Redraw only on a change, so a button is not replaced under the pointer by an unrelated event.
+    const json = JSON.stringify([devices, state.selected]);
+    if (json === state.devicesJson) return;
+    state.devicesJson = json;
     $('#no-devices').hidden = devices.length > 0;
     const body = $('#devices tbody');
     body.replaceChildren(...devices.map((device) => {
