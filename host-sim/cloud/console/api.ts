@@ -227,7 +227,13 @@ export const ROUTES: readonly Route[] = Object.freeze([
       return ok({ productId: product.productId, productSecret: product.productSecret });
     },
   },
-  { method: 'GET', pattern: '/api/products/{productId}/devices', auth: false, handle: async ({ deps, params }) => ok({ devices: (productOr404(deps, params.productId!), allDeviceViews(deps).filter((d) => d.productId === params.productId)) }) },
+  {
+    method: 'GET', pattern: '/api/products/{productId}/devices', auth: false,
+    handle: async ({ deps, params }) => {
+      const product = productOr404(deps, params.productId!);
+      return ok({ devices: allDeviceViews(deps).filter((device) => device.productId === product.productId) });
+    },
+  },
   { method: 'POST', pattern: '/api/products/{productId}/devices', auth: true, handle: addDevices },
   { method: 'GET', pattern: '/api/products/{productId}/devices/{deviceName}', auth: false, handle: async ({ deps, params }) => ok(viewOfDevice(deps, params.productId!, params.deviceName!)) },
   { method: 'DELETE', pattern: '/api/products/{productId}/devices/{deviceName}', auth: true, handle: deleteDevice },
