@@ -4,7 +4,7 @@
 //                         npm packages and node: builtins stay external
 //  - dist/device/*.js     the Moddable device app, library and platform modules; Moddable module specifiers stay external
 import typescript from '@rollup/plugin-typescript';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 
 const isBare = (id) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('\0');
@@ -18,6 +18,15 @@ const onwarn = (warning, warn) => {
   // A circular import or an unresolved import is a bug here, not a warning.
   if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'UNRESOLVED_IMPORT') throw new Error(warning.message);
   warn(warning);
+};
+
+// The local cloud's console page is plain HTML/CSS/JS: copied as they are to dist/console/.
+const CONSOLE_STATIC = 'host-sim/cloud/console/static';
+const copyConsoleFiles = {
+  name: 'copy-console-files',
+  generateBundle() {
+    for (const file of readdirSync(CONSOLE_STATIC)) this.emitFile({ type: 'asset', fileName: `console/${file}`, source: readFileSync(`${CONSOLE_STATIC}/${file}`) });
+  },
 };
 
 const bundles = [
@@ -34,7 +43,7 @@ const bundles = [
     // Commands are dynamic imports (host-sim/cli.ts), so each lands in its own chunk and loads only when used.
     output: { dir: 'dist', entryFileNames: 'cli.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es' },
     external: isBare,
-    plugins: [ts('tsconfig.json')],
+    plugins: [ts('tsconfig.json'), copyConsoleFiles],
     onwarn,
   },
 ];

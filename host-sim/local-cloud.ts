@@ -12,6 +12,8 @@ export interface LocalCloud {
   gatewayUrl: string;
   brokerUrl: string;
   caPem: string;
+  /** The console's address with its token (`http://127.0.0.1:<port>/#token=…`). */
+  consoleUrl: string;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startLocalCloud(authMode: 'KEY' | 'CERT', registerLimit?: 
     gatewayUrl: cloud.gateway,
     brokerUrl: cloud.broker,
     caPem: cloud.caPem,
+    consoleUrl: `${cloud.console}#token=${cloud.consoleToken}`,
     close: () => cloud.close(),
   };
 }

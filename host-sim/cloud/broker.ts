@@ -20,6 +20,7 @@ import type { TLSSocket } from 'node:tls';
 import { maxClientIdLength as defaultMaxClientIdLength } from './client-id-limit.js';
 import { ConnackLog } from './connack-log.js';
 import { CONNACK } from './errors.js';
+import { payloadPreview, type EventSink } from './console/events.js';
 import { checkPassword, parseUsername } from './mqtt-login.js';
 import { fingerprintOfDer, type CloudPki } from './pki.js';
 import { DEVICE_NAME_PATTERN, type Product } from './products.js';
@@ -37,6 +38,8 @@ export interface BrokerDeps {
   maxClientIdLength?: number;
   /** The TLS-PSK session of a connection, when its handshake used a PSK suite (tls-psk.ts). */
   pskSessionOf?: (socket: object) => PskSession | undefined;
+  /** The console's event log (logins, refusals, publishes); optional. */
+  events?: EventSink;
 }
 
 interface Identity {
@@ -90,6 +93,7 @@ export class CloudBroker {
         (error: unknown) => {
           const refused = error instanceof LoginRefused ? error : new LoginRefused(CONNACK.notAuthorized, 'internal error');
           broker.#connackLog.refused(client, refused.returnCode, refused.message);
+          deps.events?.emit({ kind: 'login-refused', clientId: client.id ?? '', returnCode: refused.returnCode, message: refused.message });
           done(refusalError(refused), false);
         },
       );
@@ -117,11 +121,19 @@ export class CloudBroker {
       callback(null, { ...subscription, qos: subscription.qos > 1 ? 1 : subscription.qos });
     };
     // One line per accepted publish and subscription (sizes and topics, never payloads): the evidence an
-    // interop run reads, as Tencent's console shows a device's traffic.
-    aedes.on('publish', (packet, client) => { if (client) deps.log(`mqtt publish ${client.id} → ${packet.topic}: ${packet.payload.length} bytes, QoS ${packet.qos}`); });
+    // interop run reads, as Tencent's console shows a device's traffic; the console's event log gets a preview.
+    aedes.on('publish', (packet, client) => {
+      if (!client) return;
+      deps.log(`mqtt publish ${client.id} → ${packet.topic}: ${packet.payload.length} bytes, QoS ${packet.qos}`);
+      const identity = broker.#identities.get(client);
+      if (identity && deps.events) deps.events.emit({ kind: 'publish', ...identity, topic: packet.topic, qos: packet.qos, bytes: packet.payload.length, ...payloadPreview(Buffer.from(packet.payload)) });
+    });
     // aedes lists refused filters here too (QoS 0x80): authorizeSubscribe has logged those already.
     aedes.on('subscribe', (subscriptions, client) => { for (const s of subscriptions) if ((s.qos as number) !== 128) deps.log(`mqtt subscribe ${client.id} ← ${s.topic}: granted QoS ${s.qos}`); });
-    aedes.on('clientDisconnect', (client) => deps.log(`mqtt ${client.id}: disconnected`));
+    aedes.on('clientDisconnect', (client) => {
+      deps.log(`mqtt ${client.id}: disconnected`);
+      deps.events?.emit({ kind: 'disconnected', clientId: client.id });
+    });
     aedes.on('clientError', (client, error) => deps.log(`mqtt ${client.id}: ${error.message}`));
     return broker;
   }
@@ -138,6 +150,27 @@ export class CloudBroker {
         for (const subscription of packet.subscriptions) if (subscription.qos > 1) subscription.qos = 1;
       }
     });
+  }
+
+  /** The logged-in session of the device, if any (aedes lists a client once its CONNECT was accepted). */
+  #sessionOf(productId: string, deviceName: string): Client | undefined {
+    const clients = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients;
+    const client = clients[`${productId}${deviceName}`];
+    const identity = client ? this.#identities.get(client) : undefined;
+    return identity?.productId === productId && identity.deviceName === deviceName ? client : undefined;
+  }
+
+  isOnline(productId: string, deviceName: string): boolean {
+    return this.#sessionOf(productId, deviceName) !== undefined;
+  }
+
+  /** Closes the device's session (after a reset or a deletion in the console); false if it had none. */
+  disconnectDevice(productId: string, deviceName: string): boolean {
+    const client = this.#sessionOf(productId, deviceName);
+    if (!client) return false;
+    this.#deps.log(`mqtt ${client.id}: closed by the console (credential revoked)`);
+    client.close();
+    return true;
   }
 
   #findDevice(clientId: string): { product: Product; device: Readonly<DeviceEntry> } | undefined {
@@ -194,8 +227,14 @@ export class CloudBroker {
     } catch {
       throw new LoginRefused(CONNACK.notAuthorized, 'activation could not be recorded');
     }
+    // The console may have reset or deleted the device while this login was being checked.
+    const current = this.#deps.registry.device(product.productId, device.deviceName);
+    if (!current || current.psk !== device.psk || current.certFingerprint !== device.certFingerprint) throw new LoginRefused(CONNACK.badUserNameOrPassword, 'the credential was revoked meanwhile');
+    this.#deps.registry.noteLogin(product.productId, device.deviceName, this.#deps.now());
     this.#identities.set(client, { productId: product.productId, deviceName: device.deviceName });
-    this.#deps.log(`mqtt login ${clientId}: ok (${product.authMode === 'KEY' ? 'key' : 'certificate'}, ${plain ? 'plain' : pskSession ? 'TLS-PSK' : 'TLS'}${wasActivated ? '' : ', device activated'})`);
+    const transport = plain ? 'plain' : pskSession ? 'TLS-PSK' : 'TLS';
+    this.#deps.log(`mqtt login ${clientId}: ok (${product.authMode === 'KEY' ? 'key' : 'certificate'}, ${transport}${wasActivated ? '' : ', device activated'})`);
+    this.#deps.events?.emit({ kind: 'login', clientId, productId: product.productId, deviceName: device.deviceName, credential: product.authMode === 'KEY' ? 'key' : 'certificate', transport, activated: !wasActivated });
   }
 
   /**

@@ -1,13 +1,17 @@
 /**
  * `tc-iot-device cloud --products FILE [--port N] [--mqtt-port N] [--plain-mqtt-port N] [--max-clock-skew S]
- * [--state FILE] [--host ADDR] [--hostname NAME]... [--tencent-hostnames]`: runs the local cloud until SIGINT/SIGTERM. When ready it prints exactly one JSON line on
- * stdout ({"gateway","broker","ca"}); everything else (events, errors) goes to stderr, one line each.
+/**
+ * `tc-iot-device cloud --products FILE [--port N] [--mqtt-port N] [--plain-mqtt-port N] [--max-clock-skew S]
+ * [--state FILE] [--host ADDR] [--hostname NAME]... [--tencent-hostnames] [--console-port N] [--console-token T]
+ * [--console-host ADDR]`: runs the local cloud until SIGINT/SIGTERM. When ready it prints exactly one JSON line
+ * on stdout ({"gateway","broker","ca","console"}); everything else (events, errors) goes to stderr, one line each.
  * Exit codes: 0 after a clean shutdown, 2 for bad arguments / products / state file, 1 when it cannot start.
  */
 import { CLOUD_USAGE } from '../usage.js';
 import { loadProductsFile, ProductsFileError, startCloud, type CloudOptions } from './index.js';
 import { ListenHostError, parseListenHost } from './listen-host.js';
 import { HostnameError, parseHostname } from './server-names.js';
+import { TOKEN_PATTERN } from './console/access.js';
 
 
 class UsageError extends Error {}
@@ -22,6 +26,9 @@ interface CloudArguments {
   host?: string;
   hostnames?: string[];
   tencentHostnames?: boolean;
+  consolePort?: number;
+  consoleToken?: string;
+  consoleHost?: string;
 }
 
 const FLAGS = {
@@ -34,6 +41,9 @@ const FLAGS = {
   '--host': 'host',
   '--hostname': 'hostnames',
   '--tencent-hostnames': 'tencentHostnames',
+  '--console-port': 'consolePort',
+  '--console-token': 'consoleToken',
+  '--console-host': 'consoleHost',
 } as const;
 
 /** Flags that take no value, and flags that may be given more than once. */
@@ -87,6 +97,14 @@ export function parseCloudArguments(argv: readonly string[]): CloudArguments | '
         break;
       case 'hostnames':
         (out.hostnames ??= []).push(checked(() => parseHostname(value)));
+        break;
+      case 'consoleHost':
+        if (!/^[A-Za-z0-9.:-]{1,253}$/.test(value)) throw new UsageError(`${flag} must be a host name or an IP address`);
+        out.consoleHost = value;
+        break;
+      case 'consoleToken':
+        if (!TOKEN_PATTERN.test(value)) throw new UsageError(`${flag} must be 16 to 128 characters [A-Za-z0-9._~-]`);
+        out.consoleToken = value;
         break;
       case 'tencentHostnames':
         break;
@@ -148,6 +166,12 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
   if (args.host !== undefined) options.host = args.host;
   if (args.hostnames !== undefined) options.hostnames = args.hostnames;
   if (args.tencentHostnames) options.tencentHostnames = true;
+  // The console listens where the cloud does (--host) unless --console-host says otherwise.
+  options.console = {
+    ...(args.consolePort === undefined ? {} : { port: args.consolePort }),
+    ...(args.consoleToken === undefined ? {} : { token: args.consoleToken }),
+    ...(args.consoleHost === undefined ? {} : { host: args.consoleHost }),
+  };
 
   // Listen for signals before starting, so a SIGTERM during start-up still shuts down cleanly.
   const signal = waitForSignal();
@@ -161,7 +185,8 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
     stderrLine(`tc-iot-device cloud: cannot start: ${reason}`);
     return message.startsWith('state file') ? 2 : 1;
   }
-  process.stdout.write(`${JSON.stringify({ gateway: cloud.gateway, broker: cloud.broker, ca: cloud.ca })}\n`);
+  // `console` is the page's address with the token in its fragment (#token=…): opening it is enough.
+  process.stdout.write(`${JSON.stringify({ gateway: cloud.gateway, broker: cloud.broker, ca: cloud.ca, console: `${cloud.console}#token=${cloud.consoleToken}` })}\n`);
   const received = await signal;
   stderrLine(`${new Date().toISOString()} cloud: ${received}, shutting down`);
   await cloud.close();

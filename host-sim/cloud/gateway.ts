@@ -12,6 +12,7 @@ import { certCredentialPlaintext, encryptPayload, keyCredentialPlaintext } from 
 import type { CloudPki } from './pki.js';
 import { DEVICE_NAME_PATTERN, type Product } from './products.js';
 import type { IssuedCredential, Registry } from './registry.js';
+import type { EventSink } from './console/events.js';
 import { safeEqual, v1ExpectedSignature, v2ExpectedSignature, type V2Algorithm } from './signatures.js';
 
 export const MAX_BODY_BYTES = 4096;
@@ -28,6 +29,8 @@ export interface GatewayDeps {
   now: () => number;
   /** Refuse timestamps further than this from `now()`; undefined = do not check (Tencent's behaviour). */
   maxClockSkewSeconds: number | undefined;
+  /** The console's event log (registrations and refusals); optional. */
+  events?: EventSink;
 }
 
 interface SignedRequest {
@@ -140,6 +143,8 @@ export class Gateway {
         if (!(error instanceof Refusal) && !(error instanceof BodyTooLarge)) this.#deps.log(`gateway: internal error: ${(error as Error)?.message ?? String(error)}`);
         const who = (error as { who?: string } | null)?.who;
         this.#deps.log(`register ${api} ${who ?? path}: refused (${api === 'v1' ? REFUSALS[refusal.reason].v1 : REFUSALS[refusal.reason].v2} ${refusal.message})`);
+        const device = error as { productId?: string; deviceName?: string } | null;
+        this.#deps.events?.emit({ kind: 'registration-refused', api, code: REFUSALS[refusal.reason][api], reason: refusal.reason, message: refusal.message, ...(device?.productId === undefined ? { path: path.slice(0, 64) } : { productId: device.productId, deviceName: device.deviceName! }) });
         this.#send(res, this.#errorBody(api, refusal, requestId), error instanceof BodyTooLarge);
       },
     );
@@ -170,11 +175,12 @@ export class Gateway {
     try {
       const registration = await this.#register(signed);
       this.#deps.log(`register ${api} ${signed.productId}/${signed.deviceName}: ok (${registration.existed ? 'existing device' : 'new device'}, new credential issued)`);
+      this.#deps.events?.emit({ kind: 'registered', api, productId: signed.productId, deviceName: signed.deviceName, existed: registration.existed });
       return api === 'v1'
         ? JSON.stringify({ code: 0, message: '', len: registration.len, payload: registration.payload })
         : JSON.stringify({ Response: { Len: registration.len, Payload: registration.payload, RequestId: requestId, State: registration.existed ? 1 : 0 } });
     } catch (error) {
-      if (error instanceof Refusal) Object.assign(error, { who: `${signed.productId}/${signed.deviceName}` });
+      if (error instanceof Refusal) Object.assign(error, { who: `${signed.productId}/${signed.deviceName}`, productId: signed.productId, deviceName: signed.deviceName });
       throw error;
     }
   }

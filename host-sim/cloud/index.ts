@@ -18,12 +18,15 @@ import { Registry } from './registry.js';
 import { certificateAddresses, DEFAULT_HOST, parseListenHost, reachabilityNote, urlHost } from './listen-host.js';
 import { parseHostname, serverCertificateNames } from './server-names.js';
 import { TlsPskAuthority } from './tls-psk.js';
+import { EventLog } from './console/events.js';
+import { startConsole, type ConsoleOptions } from './console/server.js';
 
 export { loadProductsFile, parseProducts, ProductsFileError } from './products.js';
 export type { AuthMode, DynamicRegistration, Product, ProductsFile } from './products.js';
 export { REFUSALS } from './errors.js';
 export { DEFAULT_HOST } from './listen-host.js';
 export { TENCENT_DEVICE_HOSTNAMES } from './server-names.js';
+export type { ConsoleOptions } from './console/server.js';
 
 export interface CloudOptions {
   /** A validated ProductsFile or the parsed JSON of one (validated here). */
@@ -51,6 +54,8 @@ export interface CloudOptions {
   log?: (line: string) => void;
   /** Milliseconds since the epoch, for tests. Default: Date.now. */
   now?: () => number;
+  /** The console (page + REST API) on its own port, loopback by default; `false` = none. Default: on. */
+  console?: ConsoleOptions | false;
 }
 
 export interface RunningCloud {
@@ -67,6 +72,10 @@ export interface RunningCloud {
   caPem: string;
   /** Sends `payload` from the cloud to a device topic, QoS 0 (as Tencent's PublishMessage API). */
   publish(topic: string, payload: string | Buffer): Promise<void>;
+  /** The console's address, `http://127.0.0.1:<port>/` (absent with `console: false`). */
+  console?: string;
+  /** The token the console's changes need. */
+  consoleToken?: string;
   close(): Promise<void>;
 }
 
@@ -134,9 +143,10 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     const registry = await Registry.open(products, statePath);
     const pki = await CloudPki.open(pkiDir, names);
     cleanups.push(() => registry.flush());
-    const gateway = new Gateway({ registry, pki, log, now, maxClockSkewSeconds: options.maxClockSkewSeconds });
+    const events = new EventLog(now);
+    const gateway = new Gateway({ registry, pki, log, now, maxClockSkewSeconds: options.maxClockSkewSeconds, events });
     const psk = new TlsPskAuthority(registry, log);
-    const broker = await CloudBroker.create({ registry, pki, log, now, maxClientIdLength: maxClientIdLength(products.products), pskSessionOf: (socket) => psk.sessionOf(socket) });
+    const broker = await CloudBroker.create({ registry, pki, log, now, events, maxClientIdLength: maxClientIdLength(products.products), pskSessionOf: (socket) => psk.sessionOf(socket) });
     cleanups.push(() => broker.close());
 
     const https = createHttpsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, requestTimeout: 30_000, headersTimeout: 15_000 }, gateway.handle);
@@ -173,7 +183,14 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       close: cleanup,
     };
     if (plainBroker !== undefined) running.plainBroker = plainBroker;
-    log(`cloud: gateway ${running.gateway}, broker ${running.broker}${plainBroker ? `, plain broker ${plainBroker}` : ''}, ${products.products.length} product(s); ${reachabilityNote(host)}${namesNote(options)}`);
+    if (options.console !== false) {
+      // The console listens where the gateway and broker do (--host) unless told otherwise.
+      const consoleServer = await startConsole({ host, ...(options.console ?? {}) }, { registry, broker, events, log });
+      cleanups.push(() => consoleServer.close());
+      running.console = consoleServer.url;
+      running.consoleToken = consoleServer.token;
+    }
+    log(`cloud: gateway ${running.gateway}, broker ${running.broker}${plainBroker ? `, plain broker ${plainBroker}` : ''}${running.console ? `, console ${running.console}` : ''}, ${products.products.length} product(s); ${reachabilityNote(host)}${namesNote(options)}`);
     return running;
   } catch (error) {
     await cleanup();

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { Refusal } from './errors.js';
 import type { Product, ProductsFile } from './products.js';
+import { applyStoredProduct, isStoredProduct, modeOf, settingsOfMode, validProduct, type ProductSettings, type StoredProduct } from './product-settings.js';
 import { GroupedSaver, writeFileAtomic } from './state-file.js';
 
 export interface DeviceEntry {
@@ -22,6 +23,8 @@ export interface DeviceEntry {
   certFingerprint?: string;
   activated: boolean;
   registrations: number;
+  /** ISO time of the last successful MQTT login (kept for the console; absent in older state files). */
+  lastLoginAt?: string;
 }
 
 /** What a registration stores: exactly one of the two, by the product's auth mode. */
@@ -31,6 +34,8 @@ interface StateFileShape {
   version: 1;
   devices: DeviceEntry[];
   replay: string[];
+  /** Products changed or created in the console (product-settings.ts); absent when there are none. */
+  products?: StoredProduct[];
 }
 
 /** How many signed requests the replay cache remembers (oldest forgotten first). */
@@ -45,7 +50,7 @@ function isDeviceEntry(value: unknown): value is DeviceEntry {
   const v = value as Record<string, unknown>;
   return typeof v.productId === 'string' && typeof v.deviceName === 'string' && (v.origin === 'precreated' || v.origin === 'auto')
     && (v.psk === undefined || typeof v.psk === 'string') && (v.certFingerprint === undefined || typeof v.certFingerprint === 'string')
-    && typeof v.activated === 'boolean' && typeof v.registrations === 'number';
+    && typeof v.activated === 'boolean' && typeof v.registrations === 'number' && (v.lastLoginAt === undefined || typeof v.lastLoginAt === 'string');
 }
 
 export class Registry {
@@ -55,6 +60,8 @@ export class Registry {
   readonly #replay = new Set<string>();
   readonly #statePath: string | undefined;
   readonly #saver: GroupedSaver;
+  /** Console-changed products, by id: what the state file keeps of them. */
+  readonly #stored = new Map<string, StoredProduct>();
 
   private constructor(products: ProductsFile, statePath: string | undefined) {
     this.#statePath = statePath;
@@ -76,7 +83,7 @@ export class Registry {
       }
       if (text !== undefined) registry.#load(text);
     }
-    for (const product of products.products) {
+    for (const product of registry.#products.values()) {
       for (const name of product.devices) {
         const key = deviceKey(product.productId, name);
         const existing = registry.#devices.get(key);
@@ -104,10 +111,23 @@ export class Registry {
       this.#devices.set(deviceKey(entry.productId, entry.deviceName), { ...entry });
     });
     for (const key of state.replay.slice(-REPLAY_CACHE_LIMIT)) if (typeof key === 'string') this.#replay.add(key);
+    (state.products ?? []).forEach((stored, i) => {
+      let product: Product | undefined;
+      try {
+        if (!isStoredProduct(stored)) throw new Error('malformed');
+        product = applyStoredProduct(this.#products.get(stored.productId), stored);
+      } catch {
+        throw new Error(`state file: products[${i}] is malformed`);
+      }
+      if (!product) return; // a product of the products file that is no longer in it
+      this.#products.set(product.productId, product);
+      this.#stored.set(product.productId, { ...stored });
+    });
   }
 
   #serialize(): string {
     const state: StateFileShape = { version: 1, devices: [...this.#devices.values()], replay: [...this.#replay] };
+    if (this.#stored.size > 0) state.products = [...this.#stored.values()];
     return JSON.stringify(state);
   }
 
@@ -196,6 +216,145 @@ export class Registry {
       entry.activated = false;
       throw error;
     }
+  }
+
+  // ---- What the console reads and changes (console/api.ts). Every change is saved before it resolves;
+  // ---- when saving fails it is undone and the error thrown, as for registrations.
+
+  products(): Product[] {
+    return [...this.#products.values()];
+  }
+
+  devices(): Array<Readonly<DeviceEntry>> {
+    return [...this.#devices.values()];
+  }
+
+  /** Dynamic registration and automatic creation, including the creation setting remembered while off. */
+  productSettings(productId: string): ProductSettings & { createdInConsole: boolean } {
+    const stored = this.#stored.get(productId);
+    const product = this.#products.get(productId);
+    const settings = stored ?? settingsOfMode(product?.dynamicRegistration ?? 'off');
+    return { dynamicRegistration: settings.dynamicRegistration, autoCreateDevices: settings.autoCreateDevices, createdInConsole: stored?.productSecret !== undefined };
+  }
+
+  async #change(apply: () => () => void): Promise<void> {
+    const undo = apply();
+    try {
+      await this.#saver.save();
+    } catch (error) {
+      undo();
+      throw error;
+    }
+  }
+
+  #storedOf(product: Product, settings: ProductSettings, created: boolean): StoredProduct {
+    return {
+      productId: product.productId,
+      dynamicRegistration: settings.dynamicRegistration,
+      autoCreateDevices: settings.autoCreateDevices,
+      ...(product.registerLimit === undefined ? {} : { registerLimit: product.registerLimit }),
+      devices: [...product.devices],
+      ...(created ? { productSecret: product.productSecret, authMode: product.authMode } : {}),
+    };
+  }
+
+  /** Replaces a product (same id) with `product` and the given settings, and keeps it in the state file. */
+  async #putProduct(product: Product, settings: ProductSettings, created: boolean): Promise<void> {
+    const previous = this.#products.get(product.productId);
+    const previousStored = this.#stored.get(product.productId);
+    await this.#change(() => {
+      this.#products.set(product.productId, product);
+      this.#stored.set(product.productId, this.#storedOf(product, settings, created));
+      return () => {
+        if (previous) this.#products.set(product.productId, previous);
+        else this.#products.delete(product.productId);
+        if (previousStored) this.#stored.set(product.productId, previousStored);
+        else this.#stored.delete(product.productId);
+      };
+    });
+  }
+
+  /** Adds a product created in the console (its id must be new); its pre-created names become devices. */
+  async createProduct(product: Product, settings: ProductSettings): Promise<void> {
+    if (this.#products.has(product.productId)) throw new Error('product exists');
+    const entries = product.devices.map((deviceName): DeviceEntry => ({ productId: product.productId, deviceName, origin: 'precreated', activated: false, registrations: 0 }));
+    for (const entry of entries) this.#devices.set(deviceKey(entry.productId, entry.deviceName), entry);
+    try {
+      await this.#putProduct(validProduct({ ...product, dynamicRegistration: modeOf(settings) }), settings, true);
+    } catch (error) {
+      for (const entry of entries) this.#devices.delete(deviceKey(entry.productId, entry.deviceName));
+      throw error;
+    }
+  }
+
+  /** Changes dynamic registration, automatic creation and/or the limit (null = unlimited). */
+  async changeProduct(productId: string, change: Partial<ProductSettings> & { registerLimit?: number | null }): Promise<Product> {
+    const product = this.#products.get(productId);
+    if (!product) throw new Error('no such product');
+    const current = this.productSettings(productId);
+    const settings = { dynamicRegistration: change.dynamicRegistration ?? current.dynamicRegistration, autoCreateDevices: change.autoCreateDevices ?? current.autoCreateDevices };
+    const registerLimit = change.registerLimit === undefined ? product.registerLimit : change.registerLimit ?? undefined;
+    const next = validProduct({ productId, productSecret: product.productSecret, authMode: product.authMode, dynamicRegistration: modeOf(settings), ...(registerLimit === undefined ? {} : { registerLimit }), devices: [...product.devices] });
+    await this.#putProduct(next, settings, current.createdInConsole);
+    return next;
+  }
+
+  /** Pre-creates unregistered devices; resolves to the names that already existed (then nothing is added). */
+  async addDevices(productId: string, deviceNames: readonly string[]): Promise<string[]> {
+    const existing = deviceNames.filter((name) => this.#devices.has(deviceKey(productId, name)));
+    if (existing.length > 0) return existing;
+    const keys = deviceNames.map((deviceName) => deviceKey(productId, deviceName));
+    await this.#change(() => {
+      deviceNames.forEach((deviceName, i) => this.#devices.set(keys[i]!, { productId, deviceName, origin: 'precreated', activated: false, registrations: 0 }));
+      return () => keys.forEach((key) => this.#devices.delete(key));
+    });
+    return [];
+  }
+
+  /** Back to unregistered: the credential is forgotten (so it no longer logs in) and registration is allowed again. */
+  async resetDevice(productId: string, deviceName: string): Promise<Readonly<DeviceEntry> | undefined> {
+    const key = deviceKey(productId, deviceName);
+    const previous = this.#devices.get(key);
+    if (!previous) return undefined;
+    const { psk: _psk, certFingerprint: _cert, ...rest } = previous;
+    const entry: DeviceEntry = { ...rest, activated: false };
+    await this.#change(() => {
+      this.#devices.set(key, entry);
+      return () => this.#devices.set(key, previous);
+    });
+    return entry;
+  }
+
+  /** Deletes the device (and its pre-created name, so a restart does not bring it back); false if unknown. */
+  async deleteDevice(productId: string, deviceName: string): Promise<boolean> {
+    const key = deviceKey(productId, deviceName);
+    const previous = this.#devices.get(key);
+    if (!previous) return false;
+    const product = this.#products.get(productId);
+    if (product?.devices.includes(deviceName)) {
+      const next = validProduct({ ...product, devices: product.devices.filter((name) => name !== deviceName) });
+      this.#devices.delete(key);
+      try {
+        await this.#putProduct(next, this.productSettings(productId), this.productSettings(productId).createdInConsole);
+      } catch (error) {
+        this.#devices.set(key, previous);
+        throw error;
+      }
+      return true;
+    }
+    await this.#change(() => {
+      this.#devices.delete(key);
+      return () => this.#devices.set(key, previous);
+    });
+    return true;
+  }
+
+  /** Notes a successful login's time. Saved in the background: the login does not wait for it. */
+  noteLogin(productId: string, deviceName: string, atMs: number): void {
+    const entry = this.#devices.get(deviceKey(productId, deviceName));
+    if (!entry) return;
+    entry.lastLoginAt = new Date(atMs).toISOString();
+    if (this.#statePath !== undefined) this.#saver.save().catch(() => undefined);
   }
 
   /** Waits for pending saves (used by close()). */

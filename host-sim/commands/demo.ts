@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '../../hal/node/index.js';
 import { logLevelFrom, parseCommandArgs } from '../cli-args.js';
-import { CommandOutput, type CliIo } from '../cli-output.js';
+import { CommandOutput, processIo, type CliIo } from '../cli-output.js';
+import { demoShouldWaitForUser, waitWhileUserLooks } from './demo-console.js';
 import { connectHostDevice, dataTopic, openHostDevice, registerHostDevice } from '../device.js';
 import { writeNewDeviceInfo } from '../device-info-file.js';
 import { parseBrokerUrl, parseGatewayUrl } from '../endpoint-url.js';
@@ -47,7 +48,7 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
     output.say('tc-iot-device demo: a device registers with a local Tencent IoT cloud and talks MQTT (no network, no account)');
     cloud = await startLocalCloud('KEY');
     logger.addSecret(cloud.productSecret);
-    step('cloudMs', `started the local cloud: gateway ${cloud.gatewayUrl}, broker ${cloud.brokerUrl}, product ${cloud.productId} (key auth, auto-registration)`);
+    step('cloudMs', `started the local cloud: gateway ${cloud.gatewayUrl}, broker ${cloud.brokerUrl}, product ${cloud.productId} (key auth, auto-registration), console ${cloud.consoleUrl}`);
 
     folder = await mkdtemp(join(tmpdir(), 'tc-iot-device-demo-'));
     const file = join(folder, 'device_info.json');
@@ -78,6 +79,7 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
       const text = Buffer.from(received.payload).toString('utf8');
       if (received.topic !== topic || text !== message) throw new Error(`received ${received.topic} "${text}" instead of the message sent`);
       step('receiveMs', `received it back on ${received.topic}: ${text}`);
+      if (demoShouldWaitForUser(json, io === processIo)) await waitWhileUserLooks((line) => output.say(line), cloud.consoleUrl, connected.session, topic);
     } finally {
       await connected.session.end();
     }

@@ -81,7 +81,14 @@ describe('cloud CLI', function () {
       try {
         const line = await firstLine(r);
         const printed = JSON.parse(line);
-        assert.deepEqual(Object.keys(printed), ['gateway', 'broker', 'ca']);
+        assert.deepEqual(Object.keys(printed), ['gateway', 'broker', 'ca', 'console']);
+        assert.match(printed.console, /^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9._~-]{16,128}$/);
+        // The console page and its API answer (from the sources, and from dist/console/ after the build).
+        const page = await fetch(printed.console);
+        assert.equal(page.status, 200);
+        assert.match(await page.text(), /<script src="console\.js"/);
+        assert.equal((await fetch(new URL('/console.js', printed.console))).status, 200);
+        assert.equal(((await (await fetch(new URL('/api/openapi.json', printed.console))).json()) as { openapi: string }).openapi, '3.0.3');
         assert.match(printed.gateway, /^https:\/\/localhost:\d+$/);
         assert.match(printed.broker, /^mqtts:\/\/localhost:\d+$/);
         assert.equal(printed.ca, join(dir, 'ca.pem'));
