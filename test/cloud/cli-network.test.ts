@@ -54,7 +54,7 @@ describe('cloud CLI: --host, --hostname, --tencent-hostnames', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('serves the asked address under the asked names; the JSON line keeps its three keys', async () => {
+  it('serves the asked address under the asked names; the JSON line keeps its keys (gateway, broker, ca, console)', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'host-sim/cloud/main.ts'), '--products', productsPath, '--state', join(dir, 'state.json'),
       '--host', '127.0.0.2', '--hostname', 'iot-box.example.lan', '--hostname=10.20.30.40', '--tencent-hostnames'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -69,9 +69,10 @@ describe('cloud CLI: --host, --hostname, --tencent-hostnames', function () {
         exit.then((code) => reject(new Error(`exited ${code}: ${err}`)));
       });
       const printed = JSON.parse(line);
-      assert.deepEqual(Object.keys(printed), ['gateway', 'broker', 'ca']);
+      assert.deepEqual(Object.keys(printed), ['gateway', 'broker', 'ca', 'console']);
       assert.match(printed.gateway, /^https:\/\/127\.0\.0\.2:\d+$/);
       assert.match(printed.broker, /^mqtts:\/\/127\.0\.0\.2:\d+$/);
+      assert.match(printed.console, /^http:\/\/127\.0\.0\.2:\d+\/#token=/, 'the console listens where --host says');
       const ca = readFileSync(printed.ca, 'utf8');
       for (const url of [printed.gateway, printed.broker]) {
         const leaf = await servedLeaf('127.0.0.2', Number(new URL(url).port), ca);
