@@ -6,4 +6,4 @@ export const REGISTER_USAGE = 'tc-iot-device register -c FILE [--api v1|v2] [--a
 export const CONNECT_USAGE = 'tc-iot-device connect -c FILE [--broker URL] [--gateway URL] [--ca FILE] [--publish TOPIC MESSAGE] [--api v1|v2] [--max-attempts N] [--json] [-v|--log-level LEVEL]';
 export const DEMO_USAGE = 'tc-iot-device demo [--json] [-v|--log-level LEVEL]';
 export const FLEET_USAGE = 'tc-iot-device fleet -n N [--concurrency C] [-c TEMPLATE --gateway URL --broker URL --ca FILE] [--json] [-v|--log-level LEVEL]';
-export const CLOUD_USAGE = 'usage: tc-iot-device cloud --products FILE [--port N] [--mqtt-port N] [--plain-mqtt-port N] [--max-clock-skew S] [--state FILE]';
+export const CLOUD_USAGE = 'usage: tc-iot-device cloud --products FILE [--port N] [--mqtt-port N] [--plain-mqtt-port N] [--max-clock-skew S] [--state FILE] [--max-packet-bytes N] [--login-timeout S] [--request-timeout S] [--max-connections N] [--max-connections-per-address N]';

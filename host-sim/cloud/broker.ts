@@ -14,6 +14,7 @@ import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from '
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { guardMqttClient, type CloudLimits } from './connection-limits.js';
 import { CONNACK } from './errors.js';
 import { checkPassword, parseUsername } from './mqtt-login.js';
 import { fingerprintOfDer, type CloudPki } from './pki.js';
@@ -27,6 +28,8 @@ export interface BrokerDeps {
   log: (line: string) => void;
   /** Milliseconds since the epoch. */
   now: () => number;
+  /** Packet size, pre-login budget and login deadline (connection-limits.ts). */
+  limits: CloudLimits;
 }
 
 interface Identity {
@@ -61,7 +64,8 @@ export class CloudBroker {
   }
 
   static async create(deps: BrokerDeps): Promise<CloudBroker> {
-    const aedes = await Aedes.createBroker({ heartbeatInterval: 3_600_000, connectTimeout: 30_000 });
+    // aedes' own CONNECT time-out is only a backstop: connection-limits.ts closes (and logs) first.
+    const aedes = await Aedes.createBroker({ heartbeatInterval: 3_600_000, connectTimeout: deps.limits.loginTimeoutMs * 2 });
     const broker = new CloudBroker(aedes, deps);
     aedes.preConnect = (client, packet, callback) => {
       broker.#connectPackets.set(client, packet);
@@ -108,6 +112,7 @@ export class CloudBroker {
   handle(socket: Socket, plain: boolean): void {
     if (plain) this.#plainSockets.add(socket);
     const client = this.aedes.handle(socket);
+    guardMqttClient(client as never, socket, this.#deps.limits, this.#deps.log);
     // QoS 2 is downgraded to 1 in the SUBACK itself: aedes fixes the granted QoS before authorizeSubscribe
     // runs, so the SUBSCRIBE packet is adjusted as it is parsed (aedes 1.2 keeps its parser in `_parser`).
     const parser = (client as unknown as { _parser?: EventEmitter })._parser;

@@ -6,6 +6,8 @@
  */
 import { CLOUD_USAGE } from '../usage.js';
 import { loadProductsFile, ProductsFileError, startCloud, type CloudOptions } from './index.js';
+import { LIMIT_FLAGS, limitValue, type LimitFlag } from './limit-flags.js';
+import type { CloudLimits } from './connection-limits.js';
 
 
 class UsageError extends Error {}
@@ -17,6 +19,7 @@ interface CloudArguments {
   plainMqttPort?: number;
   maxClockSkewSeconds?: number;
   statePath?: string;
+  limits?: Partial<CloudLimits>;
 }
 
 const FLAGS = {
@@ -42,13 +45,18 @@ export function parseCloudArguments(argv: readonly string[]): CloudArguments | '
     if (arg === '--help' || arg === '-h') return 'help';
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!(flag in FLAGS)) throw new UsageError(`unknown argument ${JSON.stringify(arg.slice(0, 40))}`);
+    if (!(flag in FLAGS) && !(flag in LIMIT_FLAGS)) throw new UsageError(`unknown argument ${JSON.stringify(arg.slice(0, 40))}`);
     if (seen.has(flag)) throw new UsageError(`${flag} given twice`);
     seen.add(flag);
     let value: string | undefined;
     if (eq > 0) value = arg.slice(eq + 1);
     else value = argv[++i];
     if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
+    if (flag in LIMIT_FLAGS) {
+      const limit = limitValue(flag as LimitFlag, value, (message) => new UsageError(message));
+      out.limits = { ...out.limits, ...limit };
+      continue;
+    }
     const key = FLAGS[flag as keyof typeof FLAGS];
     switch (key) {
       case 'products':
@@ -110,6 +118,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
   if (args.plainMqttPort !== undefined) options.plainMqttPort = args.plainMqttPort;
   if (args.maxClockSkewSeconds !== undefined) options.maxClockSkewSeconds = args.maxClockSkewSeconds;
   if (args.statePath !== undefined) options.statePath = args.statePath;
+  if (args.limits !== undefined) options.limits = args.limits;
 
   // Listen for signals before starting, so a SIGTERM during start-up still shuts down cleanly.
   const signal = waitForSignal();

@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CloudBroker } from './broker.js';
+import { closeOnTlsError, ConnectionCounter, gatewayServerOptions, resolveLimits, watchGatewayClientErrors, type CloudLimits } from './connection-limits.js';
 import { Gateway } from './gateway.js';
 import { CloudPki } from './pki.js';
 import { parseProducts, type ProductsFile } from './products.js';
@@ -18,6 +19,7 @@ import { Registry } from './registry.js';
 export { loadProductsFile, parseProducts, ProductsFileError } from './products.js';
 export type { AuthMode, DynamicRegistration, Product, ProductsFile } from './products.js';
 export { REFUSALS } from './errors.js';
+export { DEFAULT_LIMITS, type CloudLimits } from './connection-limits.js';
 
 export interface CloudOptions {
   /** A validated ProductsFile or the parsed JSON of one (validated here). */
@@ -36,6 +38,8 @@ export interface CloudOptions {
   log?: (line: string) => void;
   /** Milliseconds since the epoch, for tests. Default: Date.now. */
   now?: () => number;
+  /** Memory and time bounds per connection (connection-limits.ts); each defaults to DEFAULT_LIMITS. */
+  limits?: Partial<CloudLimits>;
 }
 
 export interface RunningCloud {
@@ -94,6 +98,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   checkPort('plainMqttPort', options.plainMqttPort);
   if (options.maxClockSkewSeconds !== undefined && !(options.maxClockSkewSeconds >= 0)) throw new RangeError('maxClockSkewSeconds must be a non-negative number');
   const log = options.log ?? (() => undefined);
+  const limits = resolveLimits(options.limits);
+  const connections = new ConnectionCounter(limits, log);
   const now = options.now ?? Date.now;
   const statePath = options.statePath === undefined ? undefined : resolve(options.statePath);
   const tempDir = statePath === undefined ? await mkdtemp(join(tmpdir(), 'tc-iot-cloud-')) : undefined;
@@ -112,19 +118,22 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     const pki = await CloudPki.open(pkiDir, lanAddresses());
     cleanups.push(() => registry.flush());
     const gateway = new Gateway({ registry, pki, log, now, maxClockSkewSeconds: options.maxClockSkewSeconds });
-    const broker = await CloudBroker.create({ registry, pki, log, now });
+    const broker = await CloudBroker.create({ registry, pki, log, now, limits });
     cleanups.push(() => broker.close());
 
-    const https = createHttpsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, requestTimeout: 30_000, headersTimeout: 15_000 }, gateway.handle);
-    https.on('tlsClientError', (error) => log(`gateway: TLS handshake failed: ${error.message}`));
+    const https = createHttpsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, ...gatewayServerOptions(limits) }, gateway.handle);
+    connections.watch(https, 'gateway');
+    watchGatewayClientErrors(https, limits, log);
+    closeOnTlsError(https, 'gateway', log);
     const httpsSockets = trackSockets(https);
     const gatewayPort = await listen(https, options.port ?? 0);
     cleanups.push(() => closeServer(https, httpsSockets));
 
     // requestCert without rejectUnauthorized: key devices connect without a certificate; cert devices'
     // certificates are checked against the device CA by the broker's login rule.
-    const mqtts = createTlsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, ca: pki.server.deviceCaPem, requestCert: true, rejectUnauthorized: false }, (socket) => broker.handle(socket, false));
-    mqtts.on('tlsClientError', (error) => log(`broker: TLS handshake failed: ${error.message}`));
+    const mqtts = createTlsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, ca: pki.server.deviceCaPem, requestCert: true, rejectUnauthorized: false, handshakeTimeout: limits.loginTimeoutMs }, (socket) => broker.handle(socket, false));
+    connections.watch(mqtts, 'broker');
+    closeOnTlsError(mqtts, 'broker', log);
     const mqttsSockets = trackSockets(mqtts);
     const mqttPort = await listen(mqtts, options.mqttPort ?? 0);
     cleanups.push(() => closeServer(mqtts, mqttsSockets));
@@ -132,6 +141,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     let plainBroker: string | undefined;
     if (options.plainMqttPort !== undefined) {
       const plain = createNetServer((socket) => broker.handle(socket, true));
+      connections.watch(plain, 'broker');
       const plainSockets = trackSockets(plain);
       const plainPort = await listen(plain, options.plainMqttPort);
       cleanups.push(() => closeServer(plain, plainSockets));
