@@ -148,11 +148,13 @@ export class FaultServer {
     this.#timers.add(timer);
   }
 
-  #answerGateway(fault: Exclude<GatewayFault, 'refused' | 'tls-alert'>, tls: TLSSocket, raw: Socket, options: FaultServerOptions): void {
+  #answerGateway(fault: Exclude<GatewayFault, 'refused'>, tls: TLSSocket, raw: Socket, options: FaultServerOptions): void {
     const credential = JSON.stringify({ encryptionType: 2, psk: options.issuedSecret });
     const sealed = sealPayload(options.productSecret, credential);
     const v1Success = JSON.stringify({ code: 0, message: '', len: sealed.len, payload: sealed.payload });
     switch (fault) {
+      case 'tls-alert':
+        return; // answered below TLS, see #start
       case 'reset':
         // Half an answer, then a TCP reset (RST), as a crashed server or a middlebox produces.
         tls.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${v1Success.length}\r\n\r\n${v1Success.slice(0, 20)}`, () => raw.resetAndDestroy());
@@ -206,8 +208,10 @@ export class FaultServer {
     }
   }
 
-  #answerBroker(fault: Exclude<BrokerFault, 'refused' | 'tls-alert'>, tls: TLSSocket, raw: Socket): void {
+  #answerBroker(fault: Exclude<BrokerFault, 'refused'>, tls: TLSSocket, raw: Socket): void {
     switch (fault) {
+      case 'tls-alert':
+        return; // answered below TLS, see #start
       case 'reset':
         tls.write(Buffer.from([0x20]), () => raw.resetAndDestroy());
         return;
