@@ -12,6 +12,9 @@ import { writeFileAtomic } from '../../hal/node/atomic-file.js';
 import { DeviceInfoFileStorage } from '../../hal/node/device-info-storage.js';
 import { readRegularFile } from '../../hal/node/regular-file.js';
 import { writeNewDeviceInfo } from '../../host-sim/device-info-file.js';
+import { loadProductsFile } from '../../host-sim/cloud/index.js';
+import { parseProducts } from '../../host-sim/cloud/products.js';
+import { Registry } from '../../host-sim/cloud/registry.js';
 import { ROOT } from './helpers.js';
 
 const SECRET = 'mR4tQ8zLw2Vn6YpC1sHb9dKf';
@@ -50,6 +53,15 @@ describe('file handling', function () {
       execFileSync('mkfifo', [fifo]);
       await assert.rejects(new DeviceInfoFileStorage(fifo).load(), /cannot read the device-info file .* \(it is a FIFO, not a regular file\)/);
     });
+  });
+
+  it('the local cloud: a products file or a state file that is a FIFO or a device is refused at once', async () => {
+    const fifo = join(dir, 'products.json');
+    execFileSync('mkfifo', [fifo]);
+    await assert.rejects(loadProductsFile(fifo), /products file .* cannot be read \(it is a FIFO, not a regular file\)/);
+    await assert.rejects(loadProductsFile('/dev/zero'), /it is a character device, not a regular file/);
+    const products = parseProducts({ products: [{ productId: 'K7QW2ZP4XA', productSecret: SECRET, authMode: 'KEY', dynamicRegistration: 'auto' }] });
+    await assert.rejects(Registry.open(products, fifo), /state file cannot be read \(it is a FIFO, not a regular file\)/);
   });
 
   describe('writing: atomic, 0600, regular files only, no temp file left', () => {
