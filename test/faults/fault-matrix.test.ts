@@ -84,6 +84,9 @@ describe('fault matrix', function () {
     }
     const line = `fault matrix: ${tally.cases} cases, ${tally.passed} passed${tally.failed.length > 0 ? `, failed: ${tally.failed.join('; ')}` : ''} (broker n/a: ${BROKER_NOT_APPLICABLE.join(', ')})`;
     process.stdout.write(`\n  ${line}\n`);
+    // Again at the very end of the run, after mocha's own summary (test/support/summary-reporter.cjs).
+    const shared = globalThis as { __summaryLines?: string[] };
+    (shared.__summaryLines ??= []).push(line);
   });
 
   async function run(label: string, body: () => Promise<void>): Promise<void> {

@@ -10,6 +10,8 @@ class SummaryReporter extends Spec {
       const { passes, failures, pending } = runner.stats;
       const skipped = pending > 0 ? `, ${pending} skipped` : '';
       process.stdout.write(`mocha: ${passes} passed, ${failures} failed${skipped}\n`);
+      // Suites that keep a tally of their own (the fault matrix, test/faults/) put their line here, last.
+      for (const line of globalThis.__summaryLines ?? []) process.stdout.write(`${line}\n`);
     });
   }
 }
