@@ -101,7 +101,7 @@ export function renderReadmeSection(results: BenchResults): string {
   const sha = (name: LibraryName | 'node:crypto'): string => mibpsOf(name, node.sha256MiBps[name], node.spread?.sha256);
   const aes = (name: LibraryName | 'node:crypto'): string => mibpsOf(name, node.aes128CbcDecryptMiBps[name], node.spread?.aes128CbcDecrypt);
   const runs = node.spread?.sha256.ours.runs;
-  parts.push(`### Node throughput, 1 MiB (MiB/s: median${runs === undefined ? '' : ` (min–max) of ${runs} runs`}; wall clock on a shared machine, so it varies between runs: indicative)`);
+  parts.push(`### Node throughput, 1 MiB (MiB/s: median${runs === undefined ? '' : ` (min–max) of ${runs} runs`}; wall clock on a shared machine, so it varies between runs: indicative; the ratios are of the medians)`);
   parts.push(
     table(
       ['', 'ours', 'noble', 'crypto-js', 'node:crypto', 'ours / noble', 'ours / node:crypto'],
