@@ -20,7 +20,11 @@ export const CORE_TABLES: readonly CoreTable[] = [
   { name: 'AES inverse T-table TD2', file: 'src/crypto/aes.ts', type: 'Int32Array', bytes: 1024, estimate: false },
   { name: 'AES inverse T-table TD3', file: 'src/crypto/aes.ts', type: 'Int32Array', bytes: 1024, estimate: false },
   { name: 'SHA-256 round constants K (one buffer, read as four 16-word views)', file: 'src/crypto/sha256.ts', type: 'Int32Array', bytes: 256, estimate: false },
-  { name: 'Base64 decode table DECODE', file: 'src/encoding/base64.ts', type: 'Uint8Array', bytes: 128, estimate: false },
+  // Four 128-entry tables: a character's 6 bits already shifted for its place in the quantum.
+  { name: 'Base64 decode table DECODE_26', file: 'src/encoding/base64.ts', type: 'Int32Array', bytes: 512, estimate: false },
+  { name: 'Base64 decode table DECODE_20', file: 'src/encoding/base64.ts', type: 'Int32Array', bytes: 512, estimate: false },
+  { name: 'Base64 decode table DECODE_14', file: 'src/encoding/base64.ts', type: 'Int32Array', bytes: 512, estimate: false },
+  { name: 'Base64 decode table DECODE_8', file: 'src/encoding/base64.ts', type: 'Int32Array', bytes: 512, estimate: false },
   { name: 'PKCS#8 RSA prefix VERSION_AND_ALGORITHM', file: 'src/pki/pkcs8.ts', type: 'Uint8Array', bytes: 18, estimate: false },
   { name: 'hex decode table NIBBLE', file: 'src/encoding/hex.ts', type: 'Int8Array', bytes: 128, estimate: false },
   { name: 'hex DIGITS', file: 'src/encoding/hex.ts', type: 'string', bytes: ESP32_SLOT + stringChunk(16), estimate: true },

@@ -9,13 +9,15 @@ import { pathToFileURL } from 'node:url';
 import * as noble from './peers/noble-crypto.js';
 import * as cryptoJs from './peers/crypto-js-crypto.js';
 import type { CryptoFive } from './peers/crypto-five.js';
-import type { NodeThroughput } from './results.js';
+import type { NodeThroughput, Spread } from './results.js';
 import { REPO_ROOT } from './bundle.js';
 
 const MIB = 1024 * 1024;
 const RUNS = 7;
 
-function medianMiBps(work: () => Uint8Array, check: Uint8Array): number {
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+function timedMiBps(work: () => Uint8Array, check: Uint8Array): Spread {
   for (let i = 0; i < 2; i++) work(); // warm-up: let V8 optimise
   const seconds: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -25,10 +27,8 @@ function medianMiBps(work: () => Uint8Array, check: Uint8Array): number {
     if (Buffer.compare(Buffer.from(out), Buffer.from(check)) !== 0) throw new Error('throughput: an implementation disagrees with node:crypto');
   }
   seconds.sort((a, b) => a - b);
-  return 1 / seconds[Math.floor(RUNS / 2)]!;
+  return { median: round(1 / seconds[Math.floor(RUNS / 2)]!), min: round(1 / seconds[RUNS - 1]!), max: round(1 / seconds[0]!), runs: RUNS };
 }
-
-const round = (x: number): number => Math.round(x * 100) / 100;
 
 export async function measureNodeThroughput(): Promise<NodeThroughput> {
   const ours = (await import(pathToFileURL(`${REPO_ROOT}dist/core.js`).href)) as CryptoFive;
@@ -47,14 +47,18 @@ export async function measureNodeThroughput(): Promise<NodeThroughput> {
   const libraries: [keyof NodeThroughput['sha256MiBps'], CryptoFive | undefined][] = [['ours', ours], ['noble', noble], ['crypto-js', cryptoJs], ['node:crypto', undefined]];
   const sha256MiBps = {} as NodeThroughput['sha256MiBps'];
   const aesMiBps = {} as NodeThroughput['aes128CbcDecryptMiBps'];
+  const spread = { sha256: {}, aes128CbcDecrypt: {} } as NonNullable<NodeThroughput['spread']>;
   for (const [name, lib] of libraries) {
-    sha256MiBps[name] = round(medianMiBps(lib ? () => lib.sha256(data) : () => new Uint8Array(createHash('sha256').update(data).digest()), shaCheck));
-    aesMiBps[name] = round(medianMiBps(lib ? () => lib.aesCbcDecrypt(key, iv, data) : nodeDecrypt, aesCheck));
+    spread.sha256[name] = timedMiBps(lib ? () => lib.sha256(data) : () => new Uint8Array(createHash('sha256').update(data).digest()), shaCheck);
+    spread.aes128CbcDecrypt[name] = timedMiBps(lib ? () => lib.aesCbcDecrypt(key, iv, data) : nodeDecrypt, aesCheck);
+    sha256MiBps[name] = spread.sha256[name].median;
+    aesMiBps[name] = spread.aes128CbcDecrypt[name].median;
   }
   const ratio = (a: number | null, b: number | null): number => (a === null || b === null ? NaN : Math.round((a / b) * 1000) / 1000);
   return {
     sha256MiBps,
     aes128CbcDecryptMiBps: aesMiBps,
+    spread,
     ratios: {
       sha256: { oursToNoble: ratio(sha256MiBps.ours, sha256MiBps.noble), oursToNodeCrypto: ratio(sha256MiBps.ours, sha256MiBps['node:crypto']) },
       aes128CbcDecrypt: { oursToNoble: ratio(aesMiBps.ours, aesMiBps.noble), oursToNodeCrypto: ratio(aesMiBps.ours, aesMiBps['node:crypto']) },

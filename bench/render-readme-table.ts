@@ -6,7 +6,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BenchResults, LibraryName, OperationName, RatioToPeers } from './results.js';
+import type { BenchResults, LibraryName, OperationName, RatioToPeers, Spread } from './results.js';
 
 const LIBRARIES: readonly LibraryName[] = ['ours', 'noble', 'crypto-js'];
 const FLOWS: readonly OperationName[] = ['v1Signature', 'v2Signature', 'decryptKeyPayload', 'decryptCertPayload', 'keyModeFlow'];
@@ -92,14 +92,22 @@ export function renderReadmeSection(results: BenchResults): string {
   );
 
   const node = results.node;
-  const mibps = (n: number | null): string => (n === null ? 'n/a' : n.toFixed(1));
-  parts.push('### Node throughput, 1 MiB (MiB/s, median of 7; wall clock on a shared machine: indicative)');
+  // A wall-clock figure varies from run to run: the median, then the range over the timed runs.
+  const mibpsOf = (name: LibraryName | 'node:crypto', median: number | null, spread: Record<string, Spread> | undefined): string => {
+    if (median === null) return 'n/a';
+    const range = spread?.[name];
+    return range === undefined ? median.toFixed(1) : `${median.toFixed(1)} (${range.min.toFixed(1)}–${range.max.toFixed(1)})`;
+  };
+  const sha = (name: LibraryName | 'node:crypto'): string => mibpsOf(name, node.sha256MiBps[name], node.spread?.sha256);
+  const aes = (name: LibraryName | 'node:crypto'): string => mibpsOf(name, node.aes128CbcDecryptMiBps[name], node.spread?.aes128CbcDecrypt);
+  const runs = node.spread?.sha256.ours.runs;
+  parts.push(`### Node throughput, 1 MiB (MiB/s: median${runs === undefined ? '' : ` (min–max) of ${runs} runs`}; wall clock on a shared machine, so it varies between runs: indicative; the ratios are of the medians)`);
   parts.push(
     table(
       ['', 'ours', 'noble', 'crypto-js', 'node:crypto', 'ours / noble', 'ours / node:crypto'],
       [
-        ['SHA-256', mibps(node.sha256MiBps.ours), mibps(node.sha256MiBps.noble), mibps(node.sha256MiBps['crypto-js']), mibps(node.sha256MiBps['node:crypto']), ratio(node.ratios.sha256.oursToNoble), ratio(node.ratios.sha256.oursToNodeCrypto)],
-        ['AES-128-CBC decrypt', mibps(node.aes128CbcDecryptMiBps.ours), mibps(node.aes128CbcDecryptMiBps.noble), mibps(node.aes128CbcDecryptMiBps['crypto-js']), mibps(node.aes128CbcDecryptMiBps['node:crypto']), ratio(node.ratios.aes128CbcDecrypt.oursToNoble), ratio(node.ratios.aes128CbcDecrypt.oursToNodeCrypto)],
+        ['SHA-256', sha('ours'), sha('noble'), sha('crypto-js'), sha('node:crypto'), ratio(node.ratios.sha256.oursToNoble), ratio(node.ratios.sha256.oursToNodeCrypto)],
+        ['AES-128-CBC decrypt', aes('ours'), aes('noble'), aes('crypto-js'), aes('node:crypto'), ratio(node.ratios.aes128CbcDecrypt.oursToNoble), ratio(node.ratios.aes128CbcDecrypt.oursToNodeCrypto)],
       ],
     ),
   );
@@ -111,7 +119,10 @@ export function renderReadmeSection(results: BenchResults): string {
     if (fw.mainJsBytes !== undefined) rows.push(['dist/device/main.js, bytes', int(fw.mainJsBytes)]);
     if (fw.mainJsMinifiedBytes !== undefined) rows.push(['… minified (terser)', int(fw.mainJsMinifiedBytes)]);
     if (fw.mainJsGzipBytes !== undefined) rows.push(['… minified, gzip', int(fw.mainJsGzipBytes)]);
-    for (const [name, value] of Object.entries(fw.xsHeap ?? {})) rows.push([name, int(value)]);
+    for (const [name, value] of Object.entries(fw.xsHeap ?? {})) {
+      const range = fw.xsHeapSpread?.[name];
+      rows.push([name, range === undefined ? int(value) : `${int(value)} (varies: ${int(range.min)}–${int(range.max)} over ${range.runs} runs)`]);
+    }
     parts.push(table(['', 'value'], rows));
   } else {
     parts.push('Not measured: the device bundle was not built.');

@@ -61,6 +61,14 @@ export interface SizeFigures {
   gzipBytes: number;
 }
 
+/** A figure measured several times because it varies between runs: the median and the range. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
 export interface NodeThroughput {
   /** Median of several timed runs, MiB/s (wall clock; this machine may be busy — indicative only). */
   sha256MiBps: Record<LibraryName | 'node:crypto', number | null>;
@@ -69,6 +77,11 @@ export interface NodeThroughput {
   ratios: {
     sha256: { oursToNoble: number; oursToNodeCrypto: number };
     aes128CbcDecrypt: { oursToNoble: number; oursToNodeCrypto: number };
+  };
+  /** MiB/s over the timed runs: wall-clock figures vary from run to run, so the range is kept with the median. */
+  spread?: {
+    sha256: Record<LibraryName | 'node:crypto', Spread>;
+    aes128CbcDecrypt: Record<LibraryName | 'node:crypto', Spread>;
   };
 }
 
@@ -81,6 +94,11 @@ export interface FirmwareFigures {
   mainJsGzipBytes?: number;
   /** Room for XS heap figures of the firmware (measured with fakes of the Moddable modules). */
   xsHeap?: Record<string, number>;
+  /**
+   * The device figures are measured several times; a figure that differed between runs is listed here with
+   * its range (its `xsHeap` value is the median). Absent from this record: the same value in every run.
+   */
+  xsHeapSpread?: Record<string, Spread>;
   notes: string[];
 }
 

@@ -7,6 +7,20 @@ import { isIotError, type IotError } from '../src/errors.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
 import { explainFailure, type FailureContext } from './explain-failure.js';
 import { UsageError } from './usage-error.js';
+import { CONNECT_USAGE, DEMO_USAGE, FLEET_USAGE, REGISTER_USAGE } from './usage.js';
+
+const USAGE_OF: Readonly<Record<string, string>> = Object.freeze({ register: REGISTER_USAGE, connect: CONNECT_USAGE, demo: DEMO_USAGE, fleet: FLEET_USAGE });
+
+/** The command's usage line, or the pointer to --help when there is no command (an unknown one). */
+function usageHint(command: string): string {
+  const usage = Object.prototype.hasOwnProperty.call(USAGE_OF, command) ? USAGE_OF[command] : undefined;
+  return usage === undefined ? 'see tc-iot-device --help' : `usage: ${usage}`;
+}
+
+/** A usage message is printed on one line, whatever it holds. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ');
+}
 
 export interface CliIo {
   stdout(text: string): void;
@@ -76,6 +90,6 @@ export class CommandOutput {
 
 export function reportUsage(io: CliIo, command: string, message: string, json: boolean): number {
   if (json) io.stdout(`${JSON.stringify({ ok: false, command, error: { code: 'usage', message } })}\n`);
-  else io.stderr(`tc-iot-device${command === '' ? '' : ` ${command}`}: ${message} (see tc-iot-device --help)\n`);
+  else io.stderr(`tc-iot-device${command === '' ? '' : ` ${command}`}: ${oneLine(message)} (${usageHint(command)})\n`);
   return EXIT.usage;
 }

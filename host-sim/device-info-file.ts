@@ -1,5 +1,6 @@
 /** Writes a device-info file in the C SDK's exact shape (PROTOCOL.md §1), not registered yet. */
-import { writeFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
+import { writeFileAtomic } from '../hal/node/atomic-file.js';
 
 export interface NewDeviceInfo {
   authMode: 'KEY' | 'CERT';
@@ -22,7 +23,16 @@ export function deviceInfoTemplate(device: NewDeviceInfo): string {
   }, null, 4)}\n`;
 }
 
-/** Creates the file private from the start (it holds the product secret). */
+/**
+ * Creates the file private from the start (it holds the product secret), atomically like every credential
+ * write (temp file, fsync, rename, fsync of the folder; no temp file left on failure). Refuses an existing
+ * path (EEXIST), as the C SDK's template must not overwrite a device's file.
+ */
 export async function writeNewDeviceInfo(path: string, device: NewDeviceInfo): Promise<void> {
-  await writeFile(path, deviceInfoTemplate(device), { mode: 0o600, flag: 'wx' });
+  const exists = await lstat(path).then(() => true, (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return false;
+    throw error;
+  });
+  if (exists) throw Object.assign(new Error(`${path} already exists`), { code: 'EEXIST' });
+  await writeFileAtomic(path, deviceInfoTemplate(device), 0o600);
 }

@@ -3,9 +3,9 @@
  * (ARCHITECTURE.md rule 4). The CLI commands, the demo and the fleet all go through it, so there is one
  * way to load a device, register it and log it in.
  */
-import { readFile } from 'node:fs/promises';
+import { FILE_CAPS, readFailureReason, readRegularFile } from '../hal/node/regular-file.js';
 import { createNodeHal, type Logger, type NodeHal } from '../hal/node/index.js';
-import { IotError } from '../src/errors.js';
+import { IotError, isIotError } from '../src/errors.js';
 import { base64Decode } from '../src/encoding/base64.js';
 import { parseDeviceInfo, recordFromDeviceInfo, type DeviceInfo } from '../src/device/device-info.js';
 import type { DeviceRecord } from '../src/device/record.js';
@@ -37,16 +37,20 @@ export interface OpenDeviceOptions {
 export async function openHostDevice(file: string, options: OpenDeviceOptions): Promise<HostDevice> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularFile(file, FILE_CAPS.deviceInfo);
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'error';
-    throw new IotError('bad-input', code === 'ENOENT' ? `the device-info file ${file} does not exist` : `cannot read the device-info file ${file} (${code})`, { cause: error });
+    throw new IotError('bad-input', code === 'ENOENT' ? `the device-info file ${file} does not exist` : `cannot read the device-info file ${file} (${readFailureReason(error)})`, { cause: error });
   }
   const info = parseDeviceInfo(text);
   options.logger.addSecret(info.productSecret);
   options.logger.addSecret(info.deviceSecret);
   const hal = createNodeHal({ storage: file, logger: options.logger, ...(options.caPem === undefined ? {} : { caPem: options.caPem }), ...(options.now === undefined ? {} : { now: options.now }) });
-  const stored = await hal.storage.load();
+  // Reading is not storing: a credential file that cannot be read (a bad name, not a regular file) is the
+  // file's problem, exit 3 like any other bad device-info file; exit 6 is for writing the credential.
+  const stored = await hal.storage.load().catch((error: unknown) => {
+    throw isIotError(error) && error.code === 'storage' ? new IotError('bad-input', error.message, { cause: error }) : error;
+  });
   // The storage is the authority on the credential (it also reads a certificate device's PEM files).
   const record = recordFromDeviceInfo(info);
   if (stored !== undefined) {

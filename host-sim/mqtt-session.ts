@@ -84,7 +84,8 @@ export class MqttSession {
       clean: true,
       keepalive: options.keepaliveSeconds ?? 120,
       reconnectPeriod: 0,
-      connectTimeout: options.timeoutMs,
+      // Only a backstop: our own timer below reports the time-out as `timeout` (MQTT.js's is a plain Error).
+      connectTimeout: options.timeoutMs + 1000,
       // Tencent refuses wills; none is sent.
     };
     if (options.password !== undefined) clientOptions.password = options.password;

@@ -3,14 +3,19 @@
  * key products keep the secret in `key_deviceinfo.deviceSecret`; certificate products keep PEM files in
  * `certs/` next to the file and their bare names in `cert_deviceinfo`. Every other key of the file is kept
  * as it was (the core's updateDeviceInfo), the file is replaced atomically and stays private (0600).
+ *
+ * Only regular files are read (at most FILE_CAPS bytes; a FIFO, directory or device is refused at once) or
+ * replaced. A symbolic link is followed: the device-info file is the file the link points to, its `certs/`
+ * folder is beside that file, and the link itself stays a link (the target is replaced, not the link).
  */
-import { readFile, mkdir } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { IotError } from '../../src/errors.js';
 import { certFileNames, certFileNamesFor, keyNeedsRegistration, parseDeviceInfo, updateDeviceInfo } from '../../src/device/device-info.js';
 import { MAX_STORED_CREDENTIAL_BYTES } from '../../src/device/record.js';
 import type { CredentialStorage, StoredCredential } from '../hal.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { FILE_CAPS, readFailureReason, readRegularFile } from './regular-file.js';
 
 const PRIVATE_FILE_MODE = 0o600;
 /** A certificate is public; only its key is private. */
@@ -53,28 +58,38 @@ export class DeviceInfoFileStorage implements CredentialStorage {
     return this.#path;
   }
 
-  async #readText(): Promise<string | undefined> {
+  /** The file itself: a symbolic link resolved (the documented rule), the path as given when it is missing. */
+  async #realPath(): Promise<string> {
     try {
-      return await readFile(this.#path, 'utf8');
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw storageError(`cannot read the device-info file ${this.#path} (${(error as { code?: string }).code ?? 'error'})`, error);
+      return await realpath(this.#path);
+    } catch {
+      return this.#path;
     }
   }
 
-  async #readCertFile(name: string): Promise<string | undefined> {
+  async #readText(path: string): Promise<string | undefined> {
+    try {
+      return await readRegularFile(path, FILE_CAPS.deviceInfo);
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw storageError(`cannot read the device-info file ${this.#path} (${readFailureReason(error)})`, error);
+    }
+  }
+
+  async #readCertFile(file: string, name: string): Promise<string | undefined> {
     // A bare name as the C SDK writes it; refuse paths that would leave certs/ (the file is user-edited).
     if (name !== basename(name) || name === '.' || name === '..') throw storageError(`cert_deviceinfo names "${name}", which is not a bare file name inside certs/`);
     try {
-      return await readFile(join(dirname(this.#path), CERTS_DIRECTORY, name), 'utf8');
+      return await readRegularFile(join(dirname(file), CERTS_DIRECTORY, name), FILE_CAPS.credentialPem);
     } catch (error) {
       if (isMissing(error)) return undefined;
-      throw storageError(`cannot read certs/${name} (${(error as { code?: string }).code ?? 'error'})`, error);
+      throw storageError(`cannot read certs/${name} (${readFailureReason(error)})`, error);
     }
   }
 
   async load(): Promise<StoredCredential | undefined> {
-    const text = await this.#readText();
+    const file = await this.#realPath();
+    const text = await this.#readText(file);
     if (text === undefined) return undefined;
     let info;
     try {
@@ -89,8 +104,8 @@ export class DeviceInfoFileStorage implements CredentialStorage {
     }
     const names = certFileNames(info);
     if (names === undefined) return undefined;
-    const certificatePem = await this.#readCertFile(names.devCertFile);
-    const privateKeyPem = await this.#readCertFile(names.devPrivateKeyFile);
+    const certificatePem = await this.#readCertFile(file, names.devCertFile);
+    const privateKeyPem = await this.#readCertFile(file, names.devPrivateKeyFile);
     // "Not registered yet" when either named file is absent (PROTOCOL.md §1), exactly like the C SDK.
     if (certificatePem === undefined || privateKeyPem === undefined) return undefined;
     return { ...identity, credential: { kind: 'cert', certificatePem, privateKeyPem } };
@@ -98,7 +113,8 @@ export class DeviceInfoFileStorage implements CredentialStorage {
 
   async save(value: StoredCredential): Promise<void> {
     checkLimits(value);
-    const text = await this.#readText();
+    const file = await this.#realPath();
+    const text = await this.#readText(file);
     if (text === undefined) throw storageError(`the device-info file ${this.#path} does not exist; create it from the C SDK's template first`);
     let info;
     try {
@@ -119,16 +135,16 @@ export class DeviceInfoFileStorage implements CredentialStorage {
         // Certificate files first, then the JSON that names them: a crash in between leaves the old
         // record (or "not registered"), never a record naming files that do not exist.
         const names = certFileNamesFor(value.deviceName);
-        const certsDirectory = join(dirname(this.#path), CERTS_DIRECTORY);
+        const certsDirectory = join(dirname(file), CERTS_DIRECTORY);
         await mkdir(certsDirectory, { recursive: true, mode: 0o700 });
         await writeFileAtomic(join(certsDirectory, names.devCertFile), value.credential.certificatePem, CERTIFICATE_FILE_MODE);
         await writeFileAtomic(join(certsDirectory, names.devPrivateKeyFile), value.credential.privateKeyPem, PRIVATE_FILE_MODE);
         updated = updateDeviceInfo(text, names);
       }
-      await writeFileAtomic(this.#path, updated, PRIVATE_FILE_MODE);
+      await writeFileAtomic(file, updated, PRIVATE_FILE_MODE);
     } catch (error) {
       if (error instanceof IotError) throw error.code === 'storage' ? error : storageError(error.message, error);
-      throw storageError(`cannot write the credential next to ${this.#path} (${(error as { code?: string }).code ?? 'error'})`, error);
+      throw storageError(`cannot write the credential next to ${this.#path} (${(error as Error).name === 'NotRegularFileError' ? (error as Error).message : (error as { code?: string }).code ?? 'error'})`, error);
     }
   }
 }

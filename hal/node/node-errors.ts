@@ -35,6 +35,8 @@ function errorCode(error: unknown): string {
 function isTlsFailure(error: unknown, code: string): boolean {
   if (CERTIFICATE_CODES.has(code)) return true;
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return true;
+  // A TLS alert from the peer (handshake_failure, protocol_version…) surfaces as EPROTO on a TLS socket.
+  if (code === 'EPROTO') return true;
   const library = typeof error === 'object' && error !== null ? (error as { library?: unknown }).library : undefined;
   return library === 'SSL routines';
 }

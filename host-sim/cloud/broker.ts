@@ -19,6 +19,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { maxClientIdLength as defaultMaxClientIdLength } from './client-id-limit.js';
 import { ConnackLog } from './connack-log.js';
+import { guardMqttClient, type CloudLimits } from './connection-limits.js';
 import { CONNACK } from './errors.js';
 import { payloadPreview, type EventSink } from './console/events.js';
 import { checkPassword, parseUsername } from './mqtt-login.js';
@@ -40,6 +41,8 @@ export interface BrokerDeps {
   pskSessionOf?: (socket: object) => PskSession | undefined;
   /** The console's event log (logins, refusals, publishes); optional. */
   events?: EventSink;
+  /** Packet size, pre-login budget and login deadline (connection-limits.ts). */
+  limits: CloudLimits;
 }
 
 interface Identity {
@@ -79,8 +82,9 @@ export class CloudBroker {
 
   static async create(deps: BrokerDeps): Promise<CloudBroker> {
     const maxClientIdLength = deps.maxClientIdLength ?? defaultMaxClientIdLength([]);
-    // aedes' own MQTT 3.1 client-id check (default 23) gets the same limit as #authenticate applies to 3.1.1.
-    const aedes = await Aedes.createBroker({ heartbeatInterval: 3_600_000, connectTimeout: 30_000, maxClientsIdLength: maxClientIdLength });
+    // aedes' own MQTT 3.1 client-id check (default 23) gets the same limit as #authenticate applies to 3.1.1;
+    // its CONNECT time-out is only a backstop: connection-limits.ts closes (and logs) first.
+    const aedes = await Aedes.createBroker({ heartbeatInterval: 3_600_000, connectTimeout: deps.limits.loginTimeoutMs * 2, maxClientsIdLength: maxClientIdLength });
     const broker = new CloudBroker(aedes, deps, maxClientIdLength);
     aedes.preConnect = (client, packet, callback) => {
       broker.#connectPackets.set(client, packet);
@@ -142,6 +146,7 @@ export class CloudBroker {
   handle(socket: Socket, plain: boolean): void {
     if (plain) this.#plainSockets.add(socket);
     const client = this.aedes.handle(socket);
+    guardMqttClient(client as never, socket, this.#deps.limits, this.#deps.log);
     // QoS 2 is downgraded to 1 in the SUBACK itself: aedes fixes the granted QoS before authorizeSubscribe
     // runs, so the SUBSCRIBE packet is adjusted as it is parsed (aedes 1.2 keeps its parser in `_parser`).
     const parser = (client as unknown as { _parser?: EventEmitter })._parser;

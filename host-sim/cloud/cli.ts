@@ -12,6 +12,8 @@ import { loadProductsFile, ProductsFileError, startCloud, type CloudOptions } fr
 import { ListenHostError, parseListenHost } from './listen-host.js';
 import { HostnameError, parseHostname } from './server-names.js';
 import { TOKEN_PATTERN } from './console/access.js';
+import { LIMIT_FLAGS, limitValue, type LimitFlag } from './limit-flags.js';
+import type { CloudLimits } from './connection-limits.js';
 
 
 class UsageError extends Error {}
@@ -29,6 +31,7 @@ interface CloudArguments {
   consolePort?: number;
   consoleToken?: string;
   consoleHost?: string;
+  limits?: Partial<CloudLimits>;
 }
 
 const FLAGS = {
@@ -74,7 +77,7 @@ export function parseCloudArguments(argv: readonly string[]): CloudArguments | '
     if (arg === '--help' || arg === '-h') return 'help';
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!(flag in FLAGS)) throw new UsageError(`unknown argument ${JSON.stringify(arg.slice(0, 40))}`);
+    if (!(flag in FLAGS) && !(flag in LIMIT_FLAGS)) throw new UsageError(`unknown argument ${JSON.stringify(arg.slice(0, 40))}`);
     if (seen.has(flag) && !REPEATABLE.has(flag)) throw new UsageError(`${flag} given twice`);
     seen.add(flag);
     if (SWITCHES.has(flag)) {
@@ -86,6 +89,11 @@ export function parseCloudArguments(argv: readonly string[]): CloudArguments | '
     if (eq > 0) value = arg.slice(eq + 1);
     else value = argv[++i];
     if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
+    if (flag in LIMIT_FLAGS) {
+      const limit = limitValue(flag as LimitFlag, value, (message) => new UsageError(message));
+      out.limits = { ...out.limits, ...limit };
+      continue;
+    }
     const key = FLAGS[flag as keyof typeof FLAGS];
     switch (key) {
       case 'products':
@@ -172,6 +180,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
     ...(args.consoleToken === undefined ? {} : { token: args.consoleToken }),
     ...(args.consoleHost === undefined ? {} : { host: args.consoleHost }),
   };
+  if (args.limits !== undefined) options.limits = args.limits;
 
   // Listen for signals before starting, so a SIGTERM during start-up still shuts down cleanly.
   const signal = waitForSignal();

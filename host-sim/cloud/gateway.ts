@@ -49,6 +49,8 @@ interface Registration {
 }
 
 class BodyTooLarge extends Error {}
+/** The client closed (or the server's request time-out closed) the connection before the body ended. */
+class ClientGone extends Error {}
 
 function apiOfPath(path: string): Api {
   // Unknown paths answer in the v1 shape when they look like v1's, else in v2's (the current API).
@@ -75,7 +77,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', () => reject(new ClientGone()));
   });
 }
 
@@ -139,6 +141,7 @@ export class Gateway {
     this.#answer(req, path, api, requestId).then(
       (body) => this.#send(res, body, false),
       (error: unknown) => {
+        if (error instanceof ClientGone) return void this.#deps.log(`register ${api} ${path}: the connection closed before the body ended`);
         const refusal = error instanceof Refusal ? error : error instanceof BodyTooLarge ? new Refusal('too-large') : new Refusal('internal');
         if (!(error instanceof Refusal) && !(error instanceof BodyTooLarge)) this.#deps.log(`gateway: internal error: ${(error as Error)?.message ?? String(error)}`);
         const who = (error as { who?: string } | null)?.who;

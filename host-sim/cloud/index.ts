@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CloudBroker } from './broker.js';
 import { maxClientIdLength } from './client-id-limit.js';
+import { closeOnTlsError, ConnectionCounter, gatewayServerOptions, resolveLimits, watchGatewayClientErrors, type CloudLimits } from './connection-limits.js';
 import { Gateway } from './gateway.js';
 import { CloudPki } from './pki.js';
 import { parseProducts, type ProductsFile } from './products.js';
@@ -27,6 +28,7 @@ export { REFUSALS } from './errors.js';
 export { DEFAULT_HOST } from './listen-host.js';
 export { TENCENT_DEVICE_HOSTNAMES } from './server-names.js';
 export type { ConsoleOptions } from './console/server.js';
+export { DEFAULT_LIMITS, type CloudLimits } from './connection-limits.js';
 
 export interface CloudOptions {
   /** A validated ProductsFile or the parsed JSON of one (validated here). */
@@ -56,6 +58,8 @@ export interface CloudOptions {
   now?: () => number;
   /** The console (page + REST API) on its own port, loopback by default; `false` = none. Default: on. */
   console?: ConsoleOptions | false;
+  /** Memory and time bounds per connection (connection-limits.ts); each defaults to DEFAULT_LIMITS. */
+  limits?: Partial<CloudLimits>;
 }
 
 export interface RunningCloud {
@@ -126,6 +130,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   const names = serverCertificateNames(certificateAddresses(host), (options.hostnames ?? []).map(parseHostname), options.tencentHostnames === true);
   const base = urlHost(host);
   const log = options.log ?? (() => undefined);
+  const limits = resolveLimits(options.limits);
+  const connections = new ConnectionCounter(limits, log);
   const now = options.now ?? Date.now;
   const statePath = options.statePath === undefined ? undefined : resolve(options.statePath);
   const tempDir = statePath === undefined ? await mkdtemp(join(tmpdir(), 'tc-iot-cloud-')) : undefined;
@@ -146,11 +152,13 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     const events = new EventLog(now);
     const gateway = new Gateway({ registry, pki, log, now, maxClockSkewSeconds: options.maxClockSkewSeconds, events });
     const psk = new TlsPskAuthority(registry, log);
-    const broker = await CloudBroker.create({ registry, pki, log, now, events, maxClientIdLength: maxClientIdLength(products.products), pskSessionOf: (socket) => psk.sessionOf(socket) });
+    const broker = await CloudBroker.create({ registry, pki, log, now, events, limits, maxClientIdLength: maxClientIdLength(products.products), pskSessionOf: (socket) => psk.sessionOf(socket) });
     cleanups.push(() => broker.close());
 
-    const https = createHttpsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, requestTimeout: 30_000, headersTimeout: 15_000 }, gateway.handle);
-    https.on('tlsClientError', (error) => log(`gateway: TLS handshake failed: ${error.message}`));
+    const https = createHttpsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, ...gatewayServerOptions(limits) }, gateway.handle);
+    connections.watch(https, 'gateway');
+    watchGatewayClientErrors(https, limits, log);
+    closeOnTlsError(https, 'gateway', log);
     const httpsSockets = trackSockets(https);
     const gatewayPort = await listen(https, options.port ?? 0, host);
     cleanups.push(() => closeServer(https, httpsSockets));
@@ -158,8 +166,9 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     // requestCert without rejectUnauthorized: key devices connect without a certificate; cert devices'
     // certificates are checked against the device CA by the broker's login rule.
     // TLS-PSK (key devices, the C SDK's login) on the same port: see tls-psk.ts for the cipher list.
-    const mqtts = createTlsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, ca: pki.server.deviceCaPem, requestCert: true, rejectUnauthorized: false, ...psk.serverOptions() }, (socket) => broker.handle(socket, false));
-    mqtts.on('tlsClientError', psk.onTlsClientError);
+    const mqtts = createTlsServer({ key: pki.server.keyPem, cert: pki.server.chainPem, ca: pki.server.deviceCaPem, requestCert: true, rejectUnauthorized: false, handshakeTimeout: limits.loginTimeoutMs, ...psk.serverOptions() }, (socket) => broker.handle(socket, false));
+    connections.watch(mqtts, 'broker');
+    closeOnTlsError(mqtts, 'broker', log, psk.onTlsClientError);
     const mqttsSockets = trackSockets(mqtts);
     const mqttPort = await listen(mqtts, options.mqttPort ?? 0, host);
     cleanups.push(() => closeServer(mqtts, mqttsSockets));
@@ -167,6 +176,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     let plainBroker: string | undefined;
     if (options.plainMqttPort !== undefined) {
       const plain = createNetServer((socket) => broker.handle(socket, true));
+      connections.watch(plain, 'broker');
       const plainSockets = trackSockets(plain);
       const plainPort = await listen(plain, options.plainMqttPort, host);
       cleanups.push(() => closeServer(plain, plainSockets));

@@ -7,7 +7,8 @@
  * The CAs are kept in a folder so that a restarted cloud is still trusted by devices that saved its CA.
  */
 import { createHash, createPrivateKey, randomBytes, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
-import { mkdir, readFile, rename, open } from 'node:fs/promises';
+import { mkdir, rename, open } from 'node:fs/promises';
+import { FILE_CAPS, readRegularFile } from '../../hal/node/regular-file.js';
 import { join } from 'node:path';
 // @peculiar/x509 resolves its classes through tsyringe, which needs a Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
@@ -127,7 +128,7 @@ async function writeAtomic(path: string, text: string, mode: number): Promise<vo
 
 async function readIfPresent(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await readRegularFile(path, FILE_CAPS.credentialPem);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

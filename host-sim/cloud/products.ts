@@ -3,7 +3,7 @@
  * setting. Parsing is strict and every refusal names the field that is wrong (never its value: the secret
  * must not leak into a log line).
  */
-import { readFile } from 'node:fs/promises';
+import { FILE_CAPS, readFailureReason, readRegularFile } from '../../hal/node/regular-file.js';
 
 export type AuthMode = 'KEY' | 'CERT';
 export type DynamicRegistration = 'off' | 'precreated' | 'auto';
@@ -117,10 +117,9 @@ export function parseProducts(json: unknown): ProductsFile {
 export async function loadProductsFile(path: string): Promise<ProductsFile> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readRegularFile(path, FILE_CAPS.products);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ProductsFileError(WHOLE_FILE, `${path} cannot be read (${code})`);
+    throw new ProductsFileError(WHOLE_FILE, `${path} cannot be read (${readFailureReason(error)})`);
   }
   return parseProducts(text);
 }

@@ -6,7 +6,7 @@
  * - a registration is recorded (saved, when there is a state file) before it is reported;
  * - a refused login activates nothing.
  */
-import { readFile } from 'node:fs/promises';
+import { FILE_CAPS, readFailureReason, readRegularFile } from '../../hal/node/regular-file.js';
 import { Refusal } from './errors.js';
 import type { Product, ProductsFile } from './products.js';
 import { applyStoredProduct, isStoredProduct, modeOf, settingsOfMode, validProduct, type ProductSettings, type StoredProduct } from './product-settings.js';
@@ -77,9 +77,9 @@ export class Registry {
     if (statePath !== undefined) {
       let text: string | undefined;
       try {
-        text = await readFile(statePath, 'utf8');
+        text = await readRegularFile(statePath, FILE_CAPS.cloudState);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`state file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`state file cannot be read (${readFailureReason(error)})`);
       }
       if (text !== undefined) registry.#load(text);
     }

@@ -8,7 +8,8 @@
  * registered and logged in, 1 when any failed (the summary counts them), the usual codes for usage errors.
  */
 import { FLEET_USAGE } from '../usage.js';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { FILE_CAPS, readFailureReason, readRegularFile } from '../../hal/node/regular-file.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '../../hal/node/index.js';
@@ -56,9 +57,9 @@ async function externalTarget(values: { config?: string | undefined; gateway?: s
   const file = values.config!;
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularFile(file, FILE_CAPS.deviceInfo);
   } catch (error) {
-    throw new IotError('bad-input', `cannot read the template device-info file ${file} (${(error as { code?: string }).code ?? 'error'})`, { cause: error });
+    throw new IotError('bad-input', `cannot read the template device-info file ${file} (${readFailureReason(error)})`, { cause: error });
   }
   const info = parseDeviceInfo(text);
   if (info.productSecret === '') throw new IotError('bad-input', `${file} has no productSecret: the fleet registers every device`);

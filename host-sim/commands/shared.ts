@@ -1,5 +1,5 @@
 /** Pieces the register and connect commands share: reading --ca, building registration options. */
-import { readFile } from 'node:fs/promises';
+import { FILE_CAPS, readFailureReason, readRegularFile } from '../../hal/node/regular-file.js';
 import { IotError } from '../../src/errors.js';
 import type { ProvisionOptions } from '../../src/runner/provision.js';
 import { parseGatewayUrl } from '../endpoint-url.js';
@@ -11,9 +11,9 @@ export async function readCaFile(path: string | undefined): Promise<string | und
   if (path === undefined) return undefined;
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readRegularFile(path, FILE_CAPS.caBundle);
   } catch (error) {
-    throw new IotError('bad-input', `cannot read the CA file ${path} (${(error as { code?: string }).code ?? 'error'})`, { cause: error });
+    throw new IotError('bad-input', `cannot read the CA file ${path} (${readFailureReason(error)})`, { cause: error });
   }
   if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new IotError('bad-input', `the CA file ${path} holds no PEM certificate`);
   return text;

@@ -5,13 +5,20 @@
  *     "key_deviceinfo": { "deviceSecret": "…" },
  *     "cert_deviceinfo": { "devCertFile": "…", "devPrivateKeyFile": "…" } }
  *
- * Tolerance: `region` may be absent (china), `auth_mode` and `region` are read case-insensitively, and the
- * unused `*_deviceinfo` block may be absent. Errors are `bad-input` and name the field, never its value.
+ * Tolerance: `region` may be absent (china) and is read case-insensitively, and the unused `*_deviceinfo`
+ * block may be absent. `auth_mode` is exact: "KEY" or "CERT", the wire values the C SDK writes.
+ *
+ * Ambiguity is refused, not guessed: a key repeated in one object (JSON.parse would keep the last one
+ * and a write-back would drop the other) is `bad-input` naming the key. A UTF-8 byte order mark, which
+ * some Windows editors add, is accepted and kept on write-back. Cert file names must be bare names (no
+ * folder): the files live in `certs/` beside the device-info file. Errors are `bad-input` and name the
+ * field, never its value.
  */
 import type { Credential } from '../../hal/hal.js';
 import { IotError } from '../errors.js';
 import { parseRegion, type Region } from '../protocol/regions.js';
 import { validateDeviceName, validateProductId } from './device-name.js';
+import { findDuplicateKey } from './json-duplicates.js';
 import { validateProductSecret } from './product-secret.js';
 import type { AuthMode, DeviceRecord } from './record.js';
 
@@ -78,14 +85,28 @@ function parseJsonObject(text: unknown): JsonObject {
     throw new IotError('bad-input', 'device-info is not valid JSON', { cause: error });
   }
   if (!isObject(value)) throw new IotError('bad-input', 'device-info must be a JSON object');
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    const where = duplicate.where === '' ? '' : ` in ${JSON.stringify(duplicate.where.slice(0, 40))}`;
+    throw new IotError('bad-input', `device-info has the key ${JSON.stringify(duplicate.key.slice(0, 40))} twice${where}: it is ambiguous (which value counts?); keep one`);
+  }
   return value;
 }
 
+const BYTE_ORDER_MARK = '\uFEFF';
+
 function parseAuthMode(value: unknown): AuthMode {
   if (typeof value !== 'string') throw new IotError('bad-input', 'auth_mode is missing (expected "KEY" or "CERT")');
-  const mode = value.trim().toUpperCase();
-  if (mode !== 'KEY' && mode !== 'CERT') throw new IotError('bad-input', 'auth_mode must be "KEY" or "CERT"');
-  return mode;
+  if (value !== 'KEY' && value !== 'CERT') throw new IotError('bad-input', 'auth_mode must be "KEY" or "CERT" (upper case, as the C SDK writes it)');
+  return value;
+}
+
+/** A file name in `certs/` must not leave it: no `/`, `\`, NUL, and not `.` or `..` (placeholders pass). */
+function bareFileName(value: string | undefined, field: string): string | undefined {
+  if (value === undefined || isPlaceholder(value)) return value;
+  const name = value.trim();
+  if (/[/\\\u0000]/.test(name) || name === '.' || name === '..') throw new IotError('bad-input', `${field} must be a bare file name inside certs/ (no folder)`);
+  return value;
 }
 
 /** Parses and validates a device-info file's text. */
@@ -105,8 +126,8 @@ export function parseDeviceInfo(text: string): DeviceInfo {
     deviceName,
     region,
     deviceSecret: keyBlock === undefined ? undefined : optionalString(keyBlock, 'deviceSecret', 'key_deviceinfo.'),
-    devCertFile: certBlock === undefined ? undefined : optionalString(certBlock, 'devCertFile', 'cert_deviceinfo.'),
-    devPrivateKeyFile: certBlock === undefined ? undefined : optionalString(certBlock, 'devPrivateKeyFile', 'cert_deviceinfo.'),
+    devCertFile: certBlock === undefined ? undefined : bareFileName(optionalString(certBlock, 'devCertFile', 'cert_deviceinfo.'), 'cert_deviceinfo.devCertFile'),
+    devPrivateKeyFile: certBlock === undefined ? undefined : bareFileName(optionalString(certBlock, 'devPrivateKeyFile', 'cert_deviceinfo.'), 'cert_deviceinfo.devPrivateKeyFile'),
   };
   const secret = own(json, 'productSecret');
   if (authMode === 'KEY' && !keyNeedsRegistration(info)) {
@@ -189,7 +210,8 @@ function detectIndent(text: string): string | number {
  * C SDK's names (`<deviceName>_cert.crt`, `<deviceName>_private.key`); writing the PEM files is the platform's job.
  *
  * Limits of a JSON round trip (documented rather than hidden): integer-like keys move first (a JavaScript
- * object rule), a key repeated in the file keeps its last value, and numbers are re-spelled (`1.0` → `1`).
+ * object rule) and numbers are re-spelled (`1.0` → `1`). A repeated key is refused (see parseJsonObject);
+ * a byte order mark at the start is kept.
  */
 export function updateDeviceInfo(text: string, update: Credential | CertFileNames): string {
   const json = parseJsonObject(text);
@@ -214,5 +236,6 @@ export function updateDeviceInfo(text: string, update: Credential | CertFileName
     setOwn(json, 'cert_deviceinfo', block);
   }
   const out = JSON.stringify(json, null, detectIndent(text));
-  return text.endsWith('\n') ? `${out}\n` : out;
+  const bom = text.startsWith(BYTE_ORDER_MARK) ? BYTE_ORDER_MARK : '';
+  return `${bom}${out}${text.endsWith('\n') ? '\n' : ''}`;
 }

@@ -39,6 +39,12 @@ export interface ProvisionOptions {
   maxDelayMs?: number;
   /** Connect + handshake limit, and per-read limit, ms; 10000 by default. */
   timeoutMs?: number;
+  /**
+   * The whole answer (from the request written to the last byte read) within this many ms; 3 × timeoutMs
+   * by default. A server that trickles bytes slower than that is a `timeout`, however regularly it sends.
+   * Checked against `hal.now()` (whole seconds) as each chunk arrives, so it fires up to a second late.
+   */
+  answerDeadlineMs?: number;
 }
 
 export interface ProvisionResult {
@@ -63,6 +69,7 @@ interface Settings {
   baseDelayMs: number;
   maxDelayMs: number;
   timeoutMs: number;
+  answerDeadlineMs: number;
 }
 
 function positiveInteger(value: unknown, fallback: number, name: string): number {
@@ -103,6 +110,7 @@ function resolveSettings(record: DeviceRecord, options: ProvisionOptions): Setti
     baseDelayMs,
     maxDelayMs,
     timeoutMs: positiveInteger(options.timeoutMs, 10000, 'timeoutMs'),
+    answerDeadlineMs: positiveInteger(options.answerDeadlineMs, 3 * positiveInteger(options.timeoutMs, 10000, 'timeoutMs'), 'answerDeadlineMs'),
   };
 }
 
@@ -170,12 +178,15 @@ function interpretResponse(response: HttpResponse, api: RegisterApi): EncryptedP
   }
 }
 
-async function exchange(stream: ByteStream, request: Uint8Array): Promise<HttpResponse> {
+async function exchange(hal: Hal, stream: ByteStream, request: Uint8Array, deadlineMs: number): Promise<HttpResponse> {
+  const started = hal.now();
   await stream.write(request);
   const parser = new HttpResponseParser();
   for (;;) {
     const chunk = await stream.read();
     if (chunk === undefined) return parser.end();
+    // Whole seconds: strictly more than the deadline has passed only when the difference exceeds it.
+    if ((hal.now() - started) * 1000 > deadlineMs) throw new IotError('timeout', `the gateway's answer did not complete within ${deadlineMs} ms (it trickles in too slowly)`);
     const response = parser.push(chunk);
     if (response !== undefined) return response;
   }
@@ -196,7 +207,7 @@ async function registerOnce(hal: Hal, record: DeviceRecord, settings: Settings, 
   }
   let response: HttpResponse;
   try {
-    response = await exchange(stream, bytes);
+    response = await exchange(hal, stream, bytes, settings.answerDeadlineMs);
   } catch (error) {
     throw asIotError(error, 'request');
   } finally {

@@ -82,12 +82,47 @@ describe('device-info file', () => {
     assert.deepEqual(recordFromDeviceInfo(info, { certificatePem: 'C', privateKeyPem: 'K' }).credential, { kind: 'cert', certificatePem: 'C', privateKeyPem: 'K' });
   });
 
-  it('reads region (optional, default china) and auth_mode forgivingly', () => {
+  it('reads region forgivingly (optional, default china, any case) but auth_mode exactly (the wire values)', () => {
     assert.equal(parseDeviceInfo(file({})).region, 'china');
     assert.equal(parseDeviceInfo(file({ region: 'us-east' })).region, 'us-east');
     assert.equal(parseDeviceInfo(file({ region: 'Europe' })).region, 'europe');
-    assert.equal(parseDeviceInfo(file({ auth_mode: 'cert' })).authMode, 'CERT');
+    assert.equal(parseDeviceInfo(file({ auth_mode: 'CERT' })).authMode, 'CERT');
+    for (const mode of ['cert', 'key', 'Key', ' KEY', 'KEY ']) {
+      expectIotError(() => parseDeviceInfo(file({ auth_mode: mode })), 'bad-input', /auth_mode must be "KEY" or "CERT" \(upper case/);
+    }
     assert.equal(parseDeviceInfo(`\uFEFF${file({})}`).productId, 'K7QW2ZP4XA');
+  });
+
+  it('refuses a key repeated in one object (ambiguous), naming the key and where, never a value', () => {
+    const top = `{"auth_mode":"KEY","productId":"K7QW2ZP4XA","productSecret":"${SECRET}","deviceName":"a","deviceName":"b"}`;
+    expectIotError(() => parseDeviceInfo(top), 'bad-input', /the key "deviceName" twice: it is ambiguous/);
+    const nested = `{"auth_mode":"KEY","productId":"K7QW2ZP4XA","productSecret":"${SECRET}","deviceName":"a","key_deviceinfo":{"deviceSecret":"QUJD","deviceSecret":"REVG"}}`;
+    const e = expectIotError(() => parseDeviceInfo(nested), 'bad-input', /the key "deviceSecret" twice in "key_deviceinfo"/);
+    assert.ok(!e.message.includes('QUJD') && !e.message.includes('REVG'));
+    expectIotError(() => updateDeviceInfo(nested, { kind: 'key', deviceSecret: 'QUJD' }), 'bad-input', /twice/);
+    // The same key spelled with an escape is the same key.
+    expectIotError(() => parseDeviceInfo(top.replace('"deviceName":"b"', '"device\\u004eame":"b"')), 'bad-input', /twice/);
+    // The same key in two different objects, or inside strings, is not a repeat.
+    const fine = `{"auth_mode":"KEY","productId":"K7QW2ZP4XA","productSecret":"${SECRET}","deviceName":"a","x":{"deviceName":"z","l":[{"k":1},{"k":2}]},"s":"\\"deviceName\\":1"}`;
+    assert.equal(parseDeviceInfo(fine).deviceName, 'a');
+  });
+
+  it('keeps a UTF-8 byte order mark on write-back', () => {
+    const out = updateDeviceInfo(`\uFEFF${file({})}\n`, { kind: 'key', deviceSecret: 'zDUa5wy4XFn2EbJ8Zwj/og==' });
+    assert.ok(out.startsWith('\uFEFF{'), JSON.stringify(out.slice(0, 3)));
+    assert.ok(out.endsWith('}\n'));
+    assert.equal(parseDeviceInfo(out).deviceSecret, 'zDUa5wy4XFn2EbJ8Zwj/og==');
+    assert.ok(!updateDeviceInfo(file({}), { kind: 'key', deviceSecret: 'QUJD' }).startsWith('\uFEFF'), 'and adds none');
+  });
+
+  it('cert file names must be bare names inside certs/ (placeholders pass)', () => {
+    const cert = (block: unknown): string => file({ auth_mode: 'CERT', cert_deviceinfo: block });
+    for (const bad of ['../../etc/passwd', '/etc/passwd', 'sub/x.crt', 'a\\b.crt', '..', '.']) {
+      expectIotError(() => parseDeviceInfo(cert({ devCertFile: bad, devPrivateKeyFile: 'k.key' })), 'bad-input', /devCertFile must be a bare file name inside certs\//);
+      expectIotError(() => parseDeviceInfo(cert({ devCertFile: 'c.crt', devPrivateKeyFile: bad })), 'bad-input', /devPrivateKeyFile must be a bare file name/);
+    }
+    assert.deepEqual(certFileNames(parseDeviceInfo(cert({ devCertFile: 'd_cert.crt', devPrivateKeyFile: 'd_private.key' }))), { devCertFile: 'd_cert.crt', devPrivateKeyFile: 'd_private.key' });
+    assert.equal(certFileNames(parseDeviceInfo(cert({ devCertFile: 'YOUR_DEVICE_CERT_FILE_NAME', devPrivateKeyFile: 'YOUR_DEVICE_PRIVATE_KEY_FILE_NAME' }))), undefined);
   });
 
   it('names the wrong field and never echoes a value', () => {

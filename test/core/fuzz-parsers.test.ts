@@ -1,10 +1,20 @@
 /**
  * Fuzzing: whatever bytes or JSON a server (or an attacker in its place) sends, the parsers answer with a
- * value or an IotError — never a TypeError, RangeError or any other crash. 10,000 HTTP inputs and 10,000
- * JSON inputs, half random, half mutations of valid answers.
+ * value or an IotError — never a TypeError, RangeError or any other crash, and never a hang. 10,000 HTTP
+ * inputs, 10,000 JSON inputs, 10,000 whole gateway responses through provision() and 10,000 MQTT byte
+ * streams through the local cloud's packet-size guard, aedes' parser and MQTT.js's parser — half random,
+ * half mutations of valid inputs.
+ *
+ * Seeded and reproducible: FUZZ_SEED (default 0x7c10) and FUZZ_RUNS (default 10,000 per property; `npm run
+ * fuzz` runs 200,000). A failure prints fast-check's seed and path; rerun with that FUZZ_SEED to replay it.
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
+import mqttPacket from 'mqtt-packet';
+import { MqttFrameWatch } from '../../host-sim/cloud/connection-limits.js';
+import { parseUsername, checkPassword } from '../../host-sim/cloud/mqtt-login.js';
+import { provision } from '../../src/runner/provision.js';
+import { fakeHal } from './support/fake-hal.js';
 import { isIotError } from '../../src/errors.js';
 import { parseDeviceInfo } from '../../src/device/device-info.js';
 import { HttpResponseParser } from '../../src/protocol/http-response.js';
@@ -15,6 +25,10 @@ import { encryptPayload } from './support/node-encrypt.js';
 import { vectors } from '../vectors/tencent.js';
 
 const SECRET = 'mR4tQ8zLw2Vn6YpC1sHb9dKf';
+const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+const SEED = Number(process.env.FUZZ_SEED ?? 0x7c10);
+/** fast-check parameters: a fixed seed (reproducible) and the run count. */
+const params = (offset: number): { seed: number; numRuns: number } => ({ seed: SEED + offset, numRuns: RUNS });
 
 function onlyIotErrors(fn: () => unknown): boolean {
   try {
@@ -70,8 +84,9 @@ const jsonText = fc.oneof(
   fc.record({ encryptionType: fc.oneof(fc.constant(1), fc.constant(2), fc.anything()), psk: fc.anything(), clientCert: fc.oneof(fc.string(), fc.anything()), clientKey: fc.string() }, { requiredKeys: [] }).map((o) => JSON.stringify(o)),
 );
 
-describe('fuzzing the parsers (fast-check)', () => {
-  it('HTTP response parser: 10,000 random and mutated responses give a response or an IotError', () => {
+describe('fuzzing the parsers (fast-check)', function () {
+  this.timeout(Math.max(30_000, RUNS * 10));
+  it(`HTTP response parser: ${RUNS.toLocaleString('en')} random and mutated responses give a response or an IotError`, () => {
     let parsed = 0;
     fc.assert(
       fc.property(httpInput, fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }), (bytes, splits) => {
@@ -89,12 +104,12 @@ describe('fuzzing the parsers (fast-check)', () => {
           parsed++;
         });
       }),
-      { numRuns: 10_000 },
+      params(1),
     );
     assert.ok(parsed > 0, 'some inputs must still parse, or the mutations only test the error path');
   });
 
-  it('JSON answers, plaintexts and payloads: 10,000 random and mutated bodies give a value or an IotError', () => {
+  it(`JSON answers, plaintexts and payloads: ${RUNS.toLocaleString('en')} random and mutated bodies give a value or an IotError`, () => {
     fc.assert(
       fc.property(jsonText, fc.integer({ min: -5, max: 200 }), (text, len) => {
         for (const parse of [parseV1RegisterResponse, parseV2RegisterResponse]) {
@@ -109,7 +124,88 @@ describe('fuzzing the parsers (fast-check)', () => {
         onlyIotErrors(() => parseDeviceInfo(text));
         return true;
       }),
-      { numRuns: 10_000 },
+      params(2),
     );
+  });
+
+  it(`whole gateway responses through provision(): ${RUNS.toLocaleString('en')} end in a registration or an IotError, never a hang`, async () => {
+    const sealedCert = encryptPayload(SECRET, JSON.stringify({ encryptionType: 2, psk: 'zDUa5wy4XFn2EbJ8Zwj/og==' }));
+    const body = JSON.stringify({ code: 0, message: '', len: sealedCert.Len, payload: sealedCert.Payload });
+    const seed = new Uint8Array(Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`, 'latin1'));
+    const response = fc.oneof(fc.uint8Array({ maxLength: 400 }), fc.array(mutation, { minLength: 1, maxLength: 4 }).map((ms) => mutate(seed, ms)));
+    let registered = 0;
+    await fc.assert(
+      fc.asyncProperty(response, fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 6 }), async (bytes, splits) => {
+        const chunks: Uint8Array[] = [];
+        for (let at = 0, i = 0; at < bytes.length; i++) {
+          const size = splits[i % splits.length]!;
+          chunks.push(bytes.subarray(at, at + size));
+          at += size;
+        }
+        const hal = fakeHal([{ answer: () => chunks }]);
+        try {
+          await provision(hal, { productId: 'K7QW2ZP4XA', productSecret: SECRET, deviceName: 'fuzz-1', authMode: 'KEY', region: 'china' }, { maxAttempts: 1 });
+          registered++;
+          assert.equal(hal.saved.length, 1);
+        } catch (error) {
+          if (!isIotError(error)) throw error;
+          assert.equal(hal.saved.length, 0, 'nothing stored on a failure');
+        }
+        return true;
+      }),
+      { ...params(3), timeout: 2000 },
+    );
+    assert.ok(registered > 0, 'some mutated responses still register, or only the error path was tested');
+  });
+
+  it(`MQTT byte streams: ${RUNS.toLocaleString('en')} through the cloud's packet-size guard, aedes' parser and MQTT.js's parser, no crash`, () => {
+    const connect = mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'K7QW2ZP4XAfuzz-1', keepalive: 60, username: 'K7QW2ZP4XAfuzz-1;21010406;abcde;1999999999', password: Buffer.from('00'.repeat(32) + ';hmacsha256') });
+    const packets = [
+      connect,
+      mqttPacket.generate({ cmd: 'connack', returnCode: 0, sessionPresent: false }),
+      mqttPacket.generate({ cmd: 'publish', topic: 'K7QW2ZP4XA/fuzz-1/data', payload: Buffer.from('{"t":21.5}'), qos: 1, messageId: 7, retain: false, dup: false }),
+      mqttPacket.generate({ cmd: 'subscribe', messageId: 8, subscriptions: [{ topic: 'K7QW2ZP4XA/fuzz-1/control', qos: 1 }] }),
+      mqttPacket.generate({ cmd: 'suback', messageId: 8, granted: [1, 128] }),
+      mqttPacket.generate({ cmd: 'pingreq' }),
+    ].map((b) => new Uint8Array(b));
+    const stream = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }),
+      fc.tuple(fc.array(fc.constantFrom(...packets), { minLength: 1, maxLength: 4 }), fc.array(mutation, { maxLength: 3 }))
+        .map(([list, ms]) => mutate(Uint8Array.from(list.flatMap((p) => Array.from(p))), ms)),
+    );
+    let accepted = 0;
+    fc.assert(
+      fc.property(stream, fc.integer({ min: 1, max: 64 }), (bytes, split) => {
+        const watch = new MqttFrameWatch(128);
+        const server = mqttPacket.parser({ protocolVersion: 4 });
+        const client = mqttPacket.parser({ protocolVersion: 4 });
+        const parsed: unknown[] = [];
+        server.on('packet', (packet: unknown) => parsed.push(packet));
+        // aedes closes the connection at the first parse error, so the broker parses nothing after one.
+        let serverFailed = false;
+        server.on('error', () => { serverFailed = true; });
+        client.on('error', () => undefined);
+        let cut: string | undefined;
+        for (let at = 0; at < bytes.length && cut === undefined; at += split) {
+          const chunk = bytes.subarray(at, at + split);
+          cut = watch.feed(chunk);
+          // The broker parses only what the guard let through; the client parses everything.
+          if (cut === undefined && !serverFailed) server.parse(Buffer.from(chunk));
+          client.parse(Buffer.from(chunk));
+        }
+        if (cut !== undefined) assert.match(cut, /^a packet (of \d+ bytes, the limit is 128|length longer than four bytes)$/);
+        for (const packet of parsed as Array<{ cmd?: string; username?: unknown; password?: unknown; length?: number }>) {
+          accepted++;
+          assert.ok((packet.length ?? 0) <= 128, 'a parsed packet is within the guard\'s limit');
+          if (packet.cmd === 'connect' && typeof packet.username === 'string') {
+            const user = parseUsername(packet.username);
+            if (user !== undefined && Buffer.isBuffer(packet.password)) checkPassword('zDUa5wy4XFn2EbJ8Zwj/og==', packet.username, packet.password.toString('utf8'));
+          }
+        }
+        return true;
+      }),
+      params(4),
+    );
+    assert.ok(accepted > 0, 'some streams still parse');
   });
 });
