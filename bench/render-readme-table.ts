@@ -129,6 +129,29 @@ export function renderReadmeSection(results: BenchResults): string {
   }
   if (fw.notes.length > 0) parts.push(fw.notes.map((n) => `- ${n}`).join('\n'));
 
+  const sim = results.simulator;
+  parts.push("### Firmware on Moddable's simulator (measured on the runtime)");
+  if (sim?.status === 'measured' && sim.key && sim.cert) {
+    const kb = (bytes: number): string => `${int(bytes)} B (${(bytes / 1024).toFixed(1)} KiB)`;
+    parts.push(`${sim.where}. The firmware (manifest.json) registers against the in-process local cloud, logs in and publishes; "after login" is the first sample after the hello, "peak" the largest of the run (TLS handshakes included).`);
+    parts.push(
+      table(
+        ['', 'key device', 'certificate device'],
+        [
+          ['slot heap in use after login', kb(sim.key.afterLogin.slotBytes), kb(sim.cert.afterLogin.slotBytes)],
+          ['chunk heap in use after login', kb(sim.key.afterLogin.chunkBytes), kb(sim.cert.afterLogin.chunkBytes)],
+          ['slot heap, peak', kb(sim.key.peak.slotBytes), kb(sim.cert.peak.slotBytes)],
+          ['chunk heap, peak', kb(sim.key.peak.chunkBytes), kb(sim.cert.peak.chunkBytes)],
+          ['stack, peak', kb(sim.key.peak.stackBytes), kb(sim.cert.peak.stackBytes)],
+          ['reserved (slot / chunk / stack)', `${kb(sim.key.available.slotBytes)} / ${kb(sim.key.available.chunkBytes)} / ${kb(sim.key.available.stackBytes)}`, `${kb(sim.cert.available.slotBytes)} / ${kb(sim.cert.available.chunkBytes)} / ${kb(sim.cert.available.stackBytes)}`],
+        ],
+      ),
+    );
+    parts.push('- a 64-bit host build: an XS slot is 32 bytes there and 16 on the 32-bit ESP32, so the slot heap (and the part of the chunk heap that holds array items, which are slots) is smaller on the device; strings and buffers are the same size. The TLS stack is the same JavaScript on both. **The ESP32 figures remain estimates until someone measures on a board.**');
+  } else {
+    parts.push(`Not measured in this run${sim?.reason ? `: ${sim.reason}` : ''}.`);
+  }
+
   parts.push('### Targets (from the issue)');
   parts.push(table(['target', 'goal', 'this run', 'met'], results.targets.map((t) => [t.name, t.target, t.value, t.met ? 'yes' : '**no**'])));
   return `${parts.join('\n\n')}\n`;

@@ -4,6 +4,7 @@
  * field is compatible. Every figure comes from the run that wrote the file; nothing is typed in by hand
  * except the table inventory names (bench/core-tables.ts), which the run cross-checks.
  */
+import type { SimulatorFigures } from './simulator-figures.js';
 
 export type LibraryName = 'ours' | 'noble' | 'crypto-js';
 export type PeerName = Exclude<LibraryName, 'ours'>;
@@ -144,6 +145,8 @@ export interface BenchResults {
   };
   node: NodeThroughput;
   firmware: FirmwareFigures;
+  /** The firmware's XS heap measured on Moddable's simulator (bench/simulator-figures.ts). */
+  simulator?: SimulatorFigures;
   /** Targets from the issue, evaluated on this run's figures. */
   targets: { name: string; target: string; value: string; met: boolean }[];
 }

@@ -11,6 +11,7 @@ import { vectors as tencentVectors } from '../test/vectors/tencent.js';
 import { REPO_ROOT } from './bundle.js';
 import { CORE_TABLES, reconcile } from './core-tables.js';
 import { measureFirmware } from './firmware.js';
+import { measureOnSimulator } from './simulator-figures.js';
 import { measureNodeThroughput } from './node-throughput.js';
 import type { BenchInputs } from './ops/bench-ops.js';
 import { writeReadmeSection } from './render-readme-table.js';
@@ -133,6 +134,8 @@ async function main(): Promise<number> {
   const sizes = await measureCryptoSizes();
   const node = await measureNodeThroughput();
   const firmware = await measureFirmware();
+  process.stderr.write('bench: the firmware on Moddable\'s simulator…\n');
+  const simulator = await measureOnSimulator();
 
   const computeRatios = Object.fromEntries(
     OPERATIONS.map((o) => [o.name, ratioToPeers(libraries.ours.compute[o.name], libraries.noble.compute[o.name], libraries['crypto-js'].compute[o.name])]),
@@ -173,6 +176,7 @@ async function main(): Promise<number> {
     },
     node,
     firmware,
+    simulator,
     targets,
   };
 
