@@ -25,4 +25,4 @@ export { tlsIdentityOf } from './credential-codec.js';
 export { readDeviceSettings } from './device-settings.js';
 export type { DeviceSettings } from './device-settings.js';
 export { runDevice, describeError } from './device-app.js';
-export { loadDerResource, trustAnchorDer } from './trust-anchors.js';
+export { loadCaFile, loadDerResource, trustAnchorDer } from './trust-anchors.js';

@@ -105,6 +105,13 @@ describe('Moddable manifests', function () {
     assert.equal(config.productSecret, 'YOUR_PRODUCT_SECRET');
   });
 
+  it('manifest_tc_iot_device.json: brings the stack and heap a TLS handshake needs (an app on it overflowed the default stack on the simulator)', () => {
+    const library = read('manifest_tc_iot_device.json').creation as { chunk: { initial: number }; stack: number };
+    const app = read('manifest.json').creation as { chunk: { initial: number }; stack: number };
+    assert.ok(library.stack >= app.stack, `stack ${library.stack} slots, the firmware uses ${app.stack}`);
+    assert.ok(library.chunk.initial >= 49152, 'room for a TLS handshake (~18 KB) plus a certificate answer');
+  });
+
   it('manifest.json: creation sizes set', () => {
     const manifest = read('manifest.json');
     const creation = manifest.creation as { chunk: { initial: number }; heap: { initial: number }; stack: number; main: string };

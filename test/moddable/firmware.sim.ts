@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { startCloud, type RunningCloud } from '../../host-sim/cloud/index.js';
 import { ensureModdableSdk, type ModdableSdk } from '../../scripts/moddable-sdk.js';
 import { leafSignedBy, selfSignedCaPem } from './certs.js';
-import { buildFirmware, startSimulator, type RunningSimulator } from './simulator.js';
+import { buildFirmware, REPO_ROOT, startSimulator, type RunningSimulator } from './simulator.js';
 
 const KEY_PRODUCT = Object.freeze({ productId: 'K7QW2ZP4XA', productSecret: 'mR4tQ8zLw2Vn6YpC1sHb9dKf' });
 const CERT_PRODUCT = Object.freeze({ productId: 'C3RT9PR0D1', productSecret: 'T0pS3cr3tPr0duct5ecretXYZ12' });
@@ -48,7 +48,7 @@ describe("the firmware on Moddable's simulator (mcconfig -p lin, mcsim)", functi
   let brokerPort: number;
   let flashDir: string;
   let trustedCa: string;
-  const firmware: Record<'keyV1' | 'keyV2' | 'cert', string> = { keyV1: '', keyV2: '', cert: '' };
+  const firmware: Record<'keyV1' | 'keyV2' | 'cert' | 'example', string> = { keyV1: '', keyV2: '', cert: '', example: '' };
   const running = new Set<RunningSimulator>();
   const clouds = new Set<RunningCloud>();
   /** Every cloud event of the current case, for the failure report. */
@@ -71,10 +71,15 @@ describe("the firmware on Moddable's simulator (mcconfig -p lin, mcsim)", functi
       timeoutMs: '10000',
       logLevel: 'info',
     };
-    process.stderr.write('  building the firmware for the lin simulator (three configurations)\n');
+    process.stderr.write('  building the firmware for the lin simulator (three configurations, and the library example)\n');
     firmware.keyV1 = await buildFirmware(sdk, 'key-v1', { ...common, ...KEY_PRODUCT, deviceName: 'sim-key-01', api: 'v1' });
     firmware.keyV2 = await buildFirmware(sdk, 'key-v2', { ...common, ...KEY_PRODUCT, deviceName: 'sim-key-02', api: 'v2', algorithm: 'hmacsha256' });
     firmware.cert = await buildFirmware(sdk, 'cert', { ...common, ...CERT_PRODUCT, authMode: 'CERT', deviceName: 'sim-cert-01', api: 'v1' });
+    // A user's own app on the library manifest (manifest_tc_iot_device.json), as the README shows it.
+    firmware.example = await buildFirmware(sdk, 'example', {
+      ...KEY_PRODUCT, deviceName: 'sim-example-01', caFile: trustedCa, flashDir: `${flashDir}/`,
+      gateway: 'localhost', gatewayPort: String(gatewayPort), broker: 'localhost', brokerPort: String(brokerPort),
+    }, join(REPO_ROOT, 'hal/moddable/example/manifest.json'));
   });
 
   after(async () => {
@@ -303,6 +308,19 @@ describe("the firmware on Moddable's simulator (mcconfig -p lin, mcsim)", functi
       impostor.closeAllConnections();
       await new Promise<void>((resolveClose) => impostor.close(() => resolveClose()));
     }
+  });
+
+  it('an own app on the library manifest (hal/moddable/example, manifest_tc_iot_device.json) registers, stores, logs in and publishes', async () => {
+    newUnit();
+    const run = await cloud();
+    const device = await boot(firmware.example);
+    await device.trace.waitFor(/^published$/, STEP_MS);
+    assert.equal(count(run.events, /^register v1 K7QW2ZP4XA\/sim-example-01: ok/), 1);
+    assert.equal(count(run.events, /^mqtt login K7QW2ZP4XAsim-example-01: ok/), 1);
+    assert.equal(count(run.events, /^mqtt publish K7QW2ZP4XAsim-example-01 → K7QW2ZP4XA\/sim-example-01\/data: /), 1);
+    assert.ok(flashFiles().includes('tciot-a.h'), 'the library stores the credential the same way');
+    assertNoSecrets(device, issuedSecrets(run));
+    assertNoUncaught(device);
   });
 
   it('flash that cannot be written: the save fails as storage, the device says so and does not log in as if provisioned', async () => {
