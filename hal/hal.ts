@@ -100,8 +100,43 @@ export interface CredentialStorage {
   save(value: StoredCredential): Promise<void>;
 }
 
+/**
+ * The cryptographic primitives the core's signing and decryption run on. The core keeps every protocol step
+ * (sign source, string to sign, hex/Base64, padding and length checks); a platform supplies only these
+ * functions — native ones where it has them (Moddable's `crypt`/`hmac`, `node:crypto`), else the core's own
+ * JavaScript (`jsCrypto`, src/crypto/js-primitives.ts), which is the reference every implementation is tested
+ * against (test/hal-contract/).
+ *
+ * Rules for every member:
+ * - MUST be synchronous and MUST NOT block for longer than the computation.
+ * - MUST read its arguments only during the call and MUST NOT modify them; arguments may be views into a
+ *   larger buffer (any byteOffset). The caller keeps ownership of its buffers.
+ * - MUST return a new Uint8Array of exactly the stated length, owned by the caller (never a view of an
+ *   internal buffer that a later call reuses).
+ * - MAY throw anything on arguments outside the stated domain (the core never passes such arguments); the core
+ *   turns any throw, and any result of the wrong type or length, into an `IotError` ('bad-input' while signing,
+ *   'bad-response' while decrypting) whose message names the primitive and never a key.
+ */
+export interface CryptoPrimitives {
+  /** SHA-1 (FIPS 180-4) of `data` (any length): 20 bytes. */
+  sha1(data: Uint8Array): Uint8Array;
+  /** SHA-256 (FIPS 180-4) of `data` (any length): 32 bytes. */
+  sha256(data: Uint8Array): Uint8Array;
+  /** HMAC-SHA1 (RFC 2104) with `key` (any length) over `message` (any length): 20 bytes. */
+  hmacSha1(key: Uint8Array, message: Uint8Array): Uint8Array;
+  /** HMAC-SHA256 (RFC 2104) with `key` (any length) over `message` (any length): 32 bytes. */
+  hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array;
+  /**
+   * AES-128-CBC decryption (SP 800-38A) with a 16-byte `key` and 16-byte `iv` of `data`, a non-empty multiple of
+   * 16 bytes: exactly `data.length` bytes. No padding is removed (Tencent pads with zeros, not PKCS#7).
+   */
+  aes128CbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+}
+
 export interface Hal {
   storage: CredentialStorage;
+  /** Hashing, HMAC and AES-CBC for the core's signing and decryption (see CryptoPrimitives). */
+  crypto: CryptoPrimitives;
   /** Opens a verified TLS stream. Rejects with 'transport', 'tls' (verification/handshake) or 'timeout'. */
   connect(options: ConnectOptions): Promise<ByteStream>;
   /**

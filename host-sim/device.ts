@@ -105,7 +105,7 @@ export async function connectHostDevice(device: HostDevice, options: ConnectDevi
     algorithm: options.algorithm ?? 'hmacsha256',
     connIdRandom: device.hal.random(8),
     expiry: now + LOGIN_LIFETIME_SECONDS,
-  });
+  }, device.hal.crypto);
   const broker = options.broker ?? { host: brokerHost(device.record.productId, device.record.region), port: 8883, tls: true };
   if (!broker.tls && credential.kind === 'cert') throw new IotError('bad-input', 'a certificate device logs in with mutual TLS: use an mqtts:// broker');
   if (options.tlsPsk === true && credential.kind !== 'key') throw new IotError('bad-input', '--tls-psk is for key devices: a certificate device logs in with mutual TLS');

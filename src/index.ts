@@ -10,6 +10,7 @@ export { sha1 } from './crypto/sha1.js';
 export { sha256 } from './crypto/sha256.js';
 export { hmacSha1, hmacSha256 } from './crypto/hmac.js';
 export { aesCbcDecrypt } from './crypto/aes.js';
+export { jsCrypto } from './crypto/js-primitives.js';
 export { constantTimeEqual } from './crypto/constant-time.js';
 export { base64Encode, base64Decode } from './encoding/base64.js';
 export { hexEncode, hexDecode } from './encoding/hex.js';

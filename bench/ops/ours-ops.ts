@@ -8,14 +8,14 @@ import type { BenchOps } from './bench-ops.js';
 
 const core = (): typeof Core => (globalThis as unknown as { core: typeof Core }).core;
 
-export const v1Signature: BenchOps['v1Signature'] = (input) => core().v1Signature(input.productSecret, input.signSource);
+export const v1Signature: BenchOps['v1Signature'] = (input) => core().v1Signature(input.productSecret, input.signSource, core().jsCrypto);
 
 export const v2Signature: BenchOps['v2Signature'] = ({ productSecret, host, timestamp, nonce, body }) => {
   const c = core();
-  return c.v2Signature(productSecret, 'hmacsha256', c.v2StringToSign({ host, algorithm: 'hmacsha256', timestamp, nonce, body }));
+  return c.v2Signature(productSecret, 'hmacsha256', c.v2StringToSign({ host, algorithm: 'hmacsha256', timestamp, nonce, body }, c.jsCrypto), c.jsCrypto);
 };
 
-export const decryptPayload: BenchOps['decryptPayload'] = ({ productSecret, payload, len }) => core().decryptPayload(productSecret, payload, len);
+export const decryptPayload: BenchOps['decryptPayload'] = ({ productSecret, payload, len }) => core().decryptPayload(productSecret, payload, len, core().jsCrypto);
 
 export const keyModeFlow: BenchOps['keyModeFlow'] = (input) => {
   const c = core();
@@ -26,10 +26,10 @@ export const keyModeFlow: BenchOps['keyModeFlow'] = (input) => {
     timestamp: input.timestamp,
     nonce: input.nonce,
     host: input.gatewayHost,
-  });
+  }, c.jsCrypto);
   if (request.body.length === 0) throw new Error('unreachable');
   const answer = c.parseV1RegisterResponse(input.responseText);
-  const credential = c.parseCredentialPlaintext(c.decryptPayload(input.productSecret, answer.payload, answer.len), 'KEY');
+  const credential = c.parseCredentialPlaintext(c.decryptPayload(input.productSecret, answer.payload, answer.len, c.jsCrypto), 'KEY');
   const login = c.buildMqttLogin({
     productId: input.productId,
     deviceName: input.deviceName,
@@ -39,6 +39,6 @@ export const keyModeFlow: BenchOps['keyModeFlow'] = (input) => {
     connIdRandom: new Uint8Array(input.connIdRandom),
     expiry: input.expiry,
     sdkAppId: input.sdkAppId,
-  });
+  }, c.jsCrypto);
   return login.password ?? '';
 };

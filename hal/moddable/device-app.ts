@@ -149,7 +149,7 @@ async function connect(context: DeviceAppContext, record: DeviceRecord): Promise
     algorithm: settings.algorithm,
     connIdRandom: hal.random(8),
     expiry: hal.now() + 3600,
-  });
+  }, hal.crypto);
   const host = settings.broker?.host ?? login.host;
   const port = settings.broker?.port ?? login.port;
   const identity = credential.kind === 'cert' ? tlsIdentityOf(credential) : undefined;

@@ -4,7 +4,7 @@
  */
 export { IotError, isIotError } from '../../src/errors.js';
 export type { IotErrorCode } from '../../src/errors.js';
-export type { ByteStream, ConnectOptions, Credential, CredentialStorage, Hal, LogLevel, StoredCredential, TrustAnchor } from '../hal.js';
+export type { ByteStream, ConnectOptions, Credential, CredentialStorage, CryptoPrimitives, Hal, LogLevel, StoredCredential, TrustAnchor } from '../hal.js';
 export { provision } from '../../src/runner/provision.js';
 export { backoffDelay, uint32FromBytes } from '../../src/runner/backoff.js';
 export { buildMqttLogin } from '../../src/protocol/mqtt-login.js';
@@ -14,6 +14,7 @@ export type { DeviceRecord, AuthMode } from '../../src/device/record.js';
 export { derToPem, pemToDer } from '../../src/pki/pem.js';
 export { rsaPkcs1ToPkcs8 } from '../../src/pki/pkcs8.js';
 export { createModdableHal, randomBytes } from './moddable-hal.js';
+export { nativeCrypto } from './native-crypto.js';
 export type { ModdableHalOptions } from './moddable-hal.js';
 export { PreferenceStorage, CHUNK_BYTES, DEFAULT_DOMAIN } from './preference-storage.js';
 export type { PreferenceApi } from './preference-storage.js';

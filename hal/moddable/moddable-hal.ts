@@ -1,11 +1,12 @@
 /**
- * The HAL (hal/hal.ts) over Moddable modules: Preference storage, SecureSocket streams, the Date/SNTP clock,
- * Timer sleeps, Math.random bytes and `trace` logging.
+ * The HAL (hal/hal.ts) over Moddable modules: Preference storage, native crypt/hmac primitives, SecureSocket
+ * streams, the Date/SNTP clock, Timer sleeps, Math.random bytes and `trace` logging.
  */
 import Timer from 'timer';
-import type { ConnectOptions, CredentialStorage, Hal, LogLevel } from '../hal.js';
+import type { ConnectOptions, CredentialStorage, CryptoPrimitives, Hal, LogLevel } from '../hal.js';
 import { IotError } from '../../src/errors.js';
 import { clockIsSet, unixSeconds } from './clock.js';
+import { nativeCrypto } from './native-crypto.js';
 import { PreferenceStorage } from './preference-storage.js';
 import { openSecureStream } from './secure-stream.js';
 import { trustAnchorDer } from './trust-anchors.js';
@@ -13,6 +14,8 @@ import { trustAnchorDer } from './trust-anchors.js';
 export interface ModdableHalOptions {
   /** Where credentials live; default Preference slots in the `tciot` domain. */
   storage?: CredentialStorage;
+  /** Hashing, HMAC and AES-CBC; default Moddable's native `crypt` and `hmac` (native-crypto.ts). */
+  crypto?: CryptoPrimitives;
   /** A CA (DER) that replaces the pinned anchors for every connection, e.g. a local cloud's. */
   ca?: ArrayBuffer | undefined;
   /** Lines at this level and more severe go to `trace`; default 'off' (silent). */
@@ -41,6 +44,7 @@ export function createModdableHal(options: ModdableHalOptions = {}): Hal {
   const ca = options.ca;
   return {
     storage,
+    crypto: options.crypto ?? nativeCrypto,
     async connect(connect: ConnectOptions) {
       if (!clockIsSet()) throw new IotError('clock', 'the clock is not set (SNTP), so certificates cannot be date-checked');
       return openSecureStream({

@@ -8,6 +8,7 @@ import type { ByteStream, ConnectOptions, CredentialStorage, Hal, LogLevel } fro
 import { DeviceInfoFileStorage } from './device-info-storage.js';
 import { Logger } from './logger.js';
 import { connectTls } from './tls-byte-stream.js';
+import { nodeCrypto } from './node-crypto.js';
 
 export { DeviceInfoFileStorage } from './device-info-storage.js';
 export { Logger, LOGGER_LEVELS, redactSecrets } from './logger.js';
@@ -41,6 +42,7 @@ export function createNodeHal(options: NodeHalOptions): NodeHal {
   const now = options.now ?? ((): number => Math.floor(Date.now() / 1000));
   return {
     storage,
+    crypto: nodeCrypto,
     logger,
     caPem,
     connect(connectOptions: ConnectOptions): Promise<ByteStream> {

@@ -1,9 +1,9 @@
 /**
  * MQTT login for Tencent's broker (PROTOCOL.md §6): client id, username, password and broker address.
  */
-import type { Credential } from '../../hal/hal.js';
+import type { CryptoPrimitives, Credential } from '../../hal/hal.js';
 import { IotError } from '../errors.js';
-import { hmacSha1, hmacSha256 } from '../crypto/hmac.js';
+import { guardedPrimitive } from '../crypto/guarded.js';
 import { base64Decode } from '../encoding/base64.js';
 import { hexEncode } from '../encoding/hex.js';
 import { utf8Encode } from '../encoding/utf8.js';
@@ -58,7 +58,7 @@ export function mqttUsername(clientId: string, sdkAppId: string, connId: string,
 }
 
 /** Lower-case hex HMAC keyed with the BASE64-DECODED device secret over the username, then `;<algorithm>`. */
-export function mqttPassword(deviceSecret: string, username: string, algorithm: MqttAlgorithm): string {
+export function mqttPassword(deviceSecret: string, username: string, algorithm: MqttAlgorithm, primitives: CryptoPrimitives): string {
   if (algorithm !== 'hmacsha1' && algorithm !== 'hmacsha256') throw new IotError('unsupported', 'algorithm must be hmacsha1 or hmacsha256');
   let key: Uint8Array;
   try {
@@ -68,7 +68,9 @@ export function mqttPassword(deviceSecret: string, username: string, algorithm: 
   }
   if (key.length === 0) throw new IotError('bad-input', 'deviceSecret is empty');
   const message = utf8Encode(username);
-  const mac = algorithm === 'hmacsha1' ? hmacSha1(key, message) : hmacSha256(key, message);
+  const mac = algorithm === 'hmacsha1'
+    ? guardedPrimitive('hmacSha1', 'bad-input', 20, () => primitives.hmacSha1(key, message))
+    : guardedPrimitive('hmacSha256', 'bad-input', 32, () => primitives.hmacSha256(key, message));
   return `${hexEncode(mac)};${algorithm}`;
 }
 
@@ -86,7 +88,8 @@ export interface MqttLoginParams {
   sdkAppId?: string;
 }
 
-export function buildMqttLogin(p: MqttLoginParams): MqttLogin {
+/** The MQTT login of a device; the password's HMAC runs on the platform's primitive (`primitives`, hal/hal.ts). */
+export function buildMqttLogin(p: MqttLoginParams, primitives: CryptoPrimitives): MqttLogin {
   validateProductId(p.productId);
   validateDeviceName(p.deviceName);
   const clientId = `${p.productId}${p.deviceName}`;
@@ -94,7 +97,7 @@ export function buildMqttLogin(p: MqttLoginParams): MqttLogin {
   const login: MqttLogin = { clientId, username, host: brokerHost(p.productId, p.region), port: MQTT_TLS_PORT };
   if (p.credential === null || typeof p.credential !== 'object') throw new IotError('bad-input', 'credential is missing');
   if (p.credential.kind === 'key') {
-    login.password = mqttPassword(p.credential.deviceSecret, username, p.algorithm);
+    login.password = mqttPassword(p.credential.deviceSecret, username, p.algorithm, primitives);
   } else if (p.credential.kind !== 'cert') {
     throw new IotError('bad-input', 'credential kind must be key or cert');
   }

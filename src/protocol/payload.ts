@@ -1,9 +1,9 @@
 /**
  * The encrypted credential both registration APIs return (PROTOCOL.md §4) and what is inside it.
  */
-import type { Credential } from '../../hal/hal.js';
+import type { Credential, CryptoPrimitives } from '../../hal/hal.js';
 import { IotError, isIotError } from '../errors.js';
-import { aesCbcDecrypt } from '../crypto/aes.js';
+import { guardedPrimitive } from '../crypto/guarded.js';
 import { base64Decode } from '../encoding/base64.js';
 import { asciiBytes } from '../encoding/bytes.js';
 import { utf8Decode } from '../encoding/utf8.js';
@@ -25,13 +25,14 @@ const IV_BYTE = 0x30;
 
 /**
  * Decrypts `payload` with AES-128-CBC, key = the first 16 characters of `productSecret`, IV = sixteen '0'.
- * Zero padding, not PKCS#7: the whole ciphertext is decrypted and the plaintext cut to `len` bytes.
+ * Zero padding, not PKCS#7: the whole ciphertext is decrypted and the plaintext cut to `len` bytes. The AES runs
+ * on the platform's primitive (`primitives`, hal/hal.ts); its failure is `bad-response`.
  *
  * - `productSecret` shorter than 16 characters (or not ASCII): `bad-input` (our side is wrong).
  * - Malformed Base64, ciphertext empty or not a multiple of 16, `len` negative / not an integer / larger
  *   than the plaintext, plaintext not UTF-8: `bad-response` (the server's answer is wrong).
  */
-export function decryptPayload(productSecret: string, payload: string, len: number): string {
+export function decryptPayload(productSecret: string, payload: string, len: number, primitives: CryptoPrimitives): string {
   if (typeof productSecret !== 'string' || productSecret.length < 16) throw new IotError('bad-input', 'productSecret must have at least 16 characters (its first 16 are the AES key)');
   const key = asciiBytes(productSecret.slice(0, 16));
   if (typeof payload !== 'string') throw new IotError('bad-response', 'payload is not a string');
@@ -44,7 +45,8 @@ export function decryptPayload(productSecret: string, payload: string, len: numb
   }
   if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) throw new IotError('bad-response', 'payload ciphertext is not a non-zero multiple of 16 bytes');
   if (len > ciphertext.length) throw new IotError('bad-response', 'payload length is larger than the decrypted plaintext');
-  const plaintext = aesCbcDecrypt(key, new Uint8Array(16).fill(IV_BYTE), ciphertext);
+  const iv = new Uint8Array(16).fill(IV_BYTE);
+  const plaintext = guardedPrimitive('aes128CbcDecrypt', 'bad-response', ciphertext.length, () => primitives.aes128CbcDecrypt(key, iv, ciphertext));
   try {
     return utf8Decode(plaintext.subarray(0, len));
   } catch (error) {

@@ -2,7 +2,8 @@
  * Dynamic registration, API v1: `POST /register/dev` (PROTOCOL.md §2), the flow of Tencent's C SDK.
  */
 import { IotError } from '../errors.js';
-import { hmacSha1 } from '../crypto/hmac.js';
+import type { CryptoPrimitives } from '../../hal/hal.js';
+import { guardedPrimitive } from '../crypto/guarded.js';
 import { base64Encode } from '../encoding/base64.js';
 import { asciiBytes } from '../encoding/bytes.js';
 import { hexEncode } from '../encoding/hex.js';
@@ -22,9 +23,12 @@ export function v1SignSource(p: { deviceName: string; nonce: number; productId: 
 /**
  * Base64 of the LOWER-CASE HEX of HMAC-SHA1(productSecret, signSource): 56 characters ending in `==`.
  * (Base64 of the raw MAC is the classic mistake; the server then answers 1010 "Check signature failed".)
+ * The HMAC runs on the platform's primitive (`primitives`, hal/hal.ts).
  */
-export function v1Signature(productSecret: string, signSource: string): string {
-  const mac = hmacSha1(asciiBytes(productSecret), utf8Encode(signSource));
+export function v1Signature(productSecret: string, signSource: string, primitives: CryptoPrimitives): string {
+  const key = asciiBytes(productSecret);
+  const message = utf8Encode(signSource);
+  const mac = guardedPrimitive('hmacSha1', 'bad-input', 20, () => primitives.hmacSha1(key, message));
   return base64Encode(asciiBytes(hexEncode(mac)));
 }
 
@@ -38,9 +42,9 @@ export interface V1RegisterParams extends RegisterIdentity {
  * JSON numbers; the headers are the C SDK's (its `Content-Type` says form-urlencoded although the body is
  * JSON — the gateway accepts it, and being byte-identical to the C SDK is the safer bet).
  */
-export function buildV1RegisterRequest(p: V1RegisterParams): HttpRequest {
+export function buildV1RegisterRequest(p: V1RegisterParams, primitives: CryptoPrimitives): HttpRequest {
   validateRegisterIdentity(p);
-  const signature = v1Signature(p.productSecret, v1SignSource(p));
+  const signature = v1Signature(p.productSecret, v1SignSource(p), primitives);
   const body = JSON.stringify({ deviceName: p.deviceName, nonce: p.nonce, productId: p.productId, timestamp: p.timestamp, signature });
   return {
     method: 'POST',

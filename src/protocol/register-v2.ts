@@ -2,9 +2,8 @@
  * Dynamic registration, API v2: `POST /device/register` (PROTOCOL.md §3), Tencent's current documented API.
  */
 import { IotError } from '../errors.js';
-import { hmacSha1, hmacSha256 } from '../crypto/hmac.js';
-import { sha1 } from '../crypto/sha1.js';
-import { sha256 } from '../crypto/sha256.js';
+import type { CryptoPrimitives } from '../../hal/hal.js';
+import { guardedPrimitive } from '../crypto/guarded.js';
 import { base64Encode } from '../encoding/base64.js';
 import { asciiBytes } from '../encoding/bytes.js';
 import { hexEncode } from '../encoding/hex.js';
@@ -27,20 +26,24 @@ function checkAlgorithm(algorithm: unknown): V2Algorithm {
  * Eight lines joined by "\n", no trailing newline: POST, host (without port), path, empty query, algorithm,
  * timestamp, nonce, lower-case hex hash of the exact body bytes (SHA-256 or SHA-1, matching the algorithm).
  */
-export function v2StringToSign(p: { host: string; algorithm: V2Algorithm; timestamp: number; nonce: number; body: string; path?: string }): string {
+export function v2StringToSign(p: { host: string; algorithm: V2Algorithm; timestamp: number; nonce: number; body: string; path?: string }, primitives: CryptoPrimitives): string {
   const algorithm = checkAlgorithm(p.algorithm);
   validateTimestamp(p.timestamp);
   validateNonce(p.nonce);
   const bodyBytes = utf8Encode(p.body);
-  const bodyHash = hexEncode(algorithm === 'hmacsha256' ? sha256(bodyBytes) : sha1(bodyBytes));
+  const bodyHash = hexEncode(algorithm === 'hmacsha256'
+    ? guardedPrimitive('sha256', 'bad-input', 32, () => primitives.sha256(bodyBytes))
+    : guardedPrimitive('sha1', 'bad-input', 20, () => primitives.sha1(bodyBytes)));
   return ['POST', hostWithoutPort(p.host), p.path ?? V2_REGISTER_PATH, '', algorithm, String(p.timestamp), String(p.nonce), bodyHash].join('\n');
 }
 
 /** Base64 of the RAW HMAC (unlike v1) keyed with the product secret's ASCII bytes. */
-export function v2Signature(productSecret: string, algorithm: V2Algorithm, stringToSign: string): string {
+export function v2Signature(productSecret: string, algorithm: V2Algorithm, stringToSign: string, primitives: CryptoPrimitives): string {
   const key = asciiBytes(productSecret);
   const message = utf8Encode(stringToSign);
-  return base64Encode(checkAlgorithm(algorithm) === 'hmacsha256' ? hmacSha256(key, message) : hmacSha1(key, message));
+  return base64Encode(checkAlgorithm(algorithm) === 'hmacsha256'
+    ? guardedPrimitive('hmacSha256', 'bad-input', 32, () => primitives.hmacSha256(key, message))
+    : guardedPrimitive('hmacSha1', 'bad-input', 20, () => primitives.hmacSha1(key, message)));
 }
 
 export interface V2RegisterParams extends RegisterIdentity {
@@ -49,12 +52,12 @@ export interface V2RegisterParams extends RegisterIdentity {
 }
 
 /** The v2 request: compact body `{"ProductId":…,"DeviceName":…}` and the X-TC-* headers in the documented order. */
-export function buildV2RegisterRequest(p: V2RegisterParams): HttpRequest {
+export function buildV2RegisterRequest(p: V2RegisterParams, primitives: CryptoPrimitives): HttpRequest {
   validateRegisterIdentity(p);
   const algorithm = checkAlgorithm(p.algorithm);
   const host = hostWithoutPort(p.host);
   const body = JSON.stringify({ ProductId: p.productId, DeviceName: p.deviceName });
-  const signature = v2Signature(p.productSecret, algorithm, v2StringToSign({ host, algorithm, timestamp: p.timestamp, nonce: p.nonce, body }));
+  const signature = v2Signature(p.productSecret, algorithm, v2StringToSign({ host, algorithm, timestamp: p.timestamp, nonce: p.nonce, body }, primitives), primitives);
   return {
     method: 'POST',
     host,

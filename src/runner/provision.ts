@@ -196,7 +196,7 @@ async function registerOnce(hal: Hal, record: DeviceRecord, settings: Settings, 
   const timestamp = checkClock(hal.now());
   const nonce = nonceFrom(hal.random(4));
   const identity = { productId: record.productId, productSecret: record.productSecret, deviceName: record.deviceName, timestamp, nonce, host: settings.host };
-  const request: HttpRequest = settings.api === 'v1' ? buildV1RegisterRequest(identity) : buildV2RegisterRequest({ ...identity, algorithm: settings.algorithm });
+  const request: HttpRequest = settings.api === 'v1' ? buildV1RegisterRequest(identity, hal.crypto) : buildV2RegisterRequest({ ...identity, algorithm: settings.algorithm }, hal.crypto);
   const bytes = serializeHttpRequest(request, settings.port);
   hal.log('info', `register ${record.productId}/${record.deviceName}: API ${settings.api} at ${settings.host}:${settings.port}, attempt ${attempt} of ${settings.maxAttempts}`);
   let stream: ByteStream;
@@ -219,7 +219,7 @@ async function registerOnce(hal: Hal, record: DeviceRecord, settings: Settings, 
   }
   hal.log('info', `register ${record.productId}/${record.deviceName}: gateway answered HTTP ${response.status}`);
   const encrypted = interpretResponse(response, settings.api);
-  const plaintext = decryptPayload(record.productSecret, encrypted.payload, encrypted.len);
+  const plaintext = decryptPayload(record.productSecret, encrypted.payload, encrypted.len, hal.crypto);
   return parseCredentialPlaintext(plaintext, record.authMode);
 }
 
@@ -237,6 +237,7 @@ export async function provision(hal: Hal, record: DeviceRecord, options: Provisi
     return { record, registered: false, attempts: 0 };
   }
   validateProductSecret(record.productSecret);
+  if (hal.crypto === null || typeof hal.crypto !== 'object') throw new IotError('bad-input', 'the HAL has no crypto primitives (hal.crypto): pass the platform\'s, or jsCrypto where it has none');
   checkClock(hal.now());
   let attempt = 0;
   let credential: Credential;

@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import mqttPacket from 'mqtt-packet';
 import { MqttFrameWatch } from '../../host-sim/cloud/connection-limits.js';
 import { parseUsername, checkPassword } from '../../host-sim/cloud/mqtt-login.js';
+import { jsCrypto } from '../../src/crypto/js-primitives.js';
 import { provision } from '../../src/runner/provision.js';
 import { fakeHal } from './support/fake-hal.js';
 import { isIotError } from '../../src/errors.js';
@@ -115,12 +116,12 @@ describe('fuzzing the parsers (fast-check)', function () {
         for (const parse of [parseV1RegisterResponse, parseV2RegisterResponse]) {
           onlyIotErrors(() => {
             const payload = parse(text);
-            onlyIotErrors(() => parseCredentialPlaintext(decryptPayload(SECRET, payload.payload, payload.len), 'KEY'));
+            onlyIotErrors(() => parseCredentialPlaintext(decryptPayload(SECRET, payload.payload, payload.len, jsCrypto), 'KEY'));
           });
         }
         onlyIotErrors(() => parseCredentialPlaintext(text, 'KEY'));
         onlyIotErrors(() => parseCredentialPlaintext(text, 'CERT'));
-        onlyIotErrors(() => decryptPayload(SECRET, text, len));
+        onlyIotErrors(() => decryptPayload(SECRET, text, len, jsCrypto));
         onlyIotErrors(() => parseDeviceInfo(text));
         return true;
       }),

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHmac } from 'node:crypto';
+import { jsCrypto } from '../../src/crypto/js-primitives.js';
 import { buildMqttLogin, connIdFromRandom, mqttPassword, mqttUsername } from '../../src/protocol/mqtt-login.js';
 import { brokerHost, gatewayHost, parseRegion } from '../../src/protocol/regions.js';
 import { expectIotError } from './support/expect-iot-error.js';
@@ -15,14 +16,14 @@ describe('MQTT login', () => {
       const login = buildMqttLogin({
         productId: v.productId, deviceName: v.deviceName, region: 'china', credential: { kind: 'key', deviceSecret: v.psk },
         algorithm: v.algorithm, connIdRandom: bytesFor(v.connId), expiry: v.expiry, sdkAppId: v.sdkAppId,
-      });
+      }, jsCrypto);
       assert.deepEqual(login, { clientId: v.clientId, username: v.username, password: v.password, host: v.host, port: 8883 });
     });
   }
 
   it('defaults sdkAppId to 21010406 and signs with the Base64-DECODED secret (checked with node:crypto)', () => {
     const psk = 'QUJDREVGR0hJSktMTU5PUA==';
-    const login = buildMqttLogin({ productId: 'B2C3D4E5F6', deviceName: 'meter_42', region: 'europe', credential: { kind: 'key', deviceSecret: psk }, algorithm: 'hmacsha256', connIdRandom: bytesFor('abcde'), expiry: 1800000000 });
+    const login = buildMqttLogin({ productId: 'B2C3D4E5F6', deviceName: 'meter_42', region: 'europe', credential: { kind: 'key', deviceSecret: psk }, algorithm: 'hmacsha256', connIdRandom: bytesFor('abcde'), expiry: 1800000000 }, jsCrypto);
     assert.equal(login.username, 'B2C3D4E5F6meter_42;21010406;abcde;1800000000');
     const expected = createHmac('sha256', Buffer.from(psk, 'base64')).update(login.username).digest('hex');
     assert.equal(login.password, `${expected};hmacsha256`);
@@ -30,7 +31,7 @@ describe('MQTT login', () => {
   });
 
   it('has no password for a certificate credential', () => {
-    const login = buildMqttLogin({ productId: 'K7QW2ZP4XA', deviceName: 'd1', region: 'china', credential: { kind: 'cert', certificatePem: 'x', privateKeyPem: 'y' }, algorithm: 'hmacsha1', connIdRandom: bytesFor('AAAAA'), expiry: 1 });
+    const login = buildMqttLogin({ productId: 'K7QW2ZP4XA', deviceName: 'd1', region: 'china', credential: { kind: 'cert', certificatePem: 'x', privateKeyPem: 'y' }, algorithm: 'hmacsha1', connIdRandom: bytesFor('AAAAA'), expiry: 1 }, jsCrypto);
     assert.equal(login.password, undefined);
     assert.ok(!('password' in login));
   });
@@ -65,9 +66,9 @@ describe('MQTT login', () => {
     expectIotError(() => mqttUsername('c', '2101x', 'abcde', 1), 'bad-input');
     expectIotError(() => mqttUsername('c', '21010406', 'abcd', 1), 'bad-input');
     expectIotError(() => mqttUsername('c', '21010406', 'abcde', -1), 'bad-input');
-    const e = expectIotError(() => mqttPassword('not*base64', 'u', 'hmacsha1'), 'bad-input');
+    const e = expectIotError(() => mqttPassword('not*base64', 'u', 'hmacsha1', jsCrypto), 'bad-input');
     assert.ok(!e.message.includes('not*base64'));
-    expectIotError(() => mqttPassword('AAAA', 'u', 'hmacmd5' as 'hmacsha1'), 'unsupported');
+    expectIotError(() => mqttPassword('AAAA', 'u', 'hmacmd5' as 'hmacsha1', jsCrypto), 'unsupported');
   });
 });
 

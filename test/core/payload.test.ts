@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createCipheriv } from 'node:crypto';
+import { jsCrypto } from '../../src/crypto/js-primitives.js';
 import { decryptPayload, parseCredentialPlaintext } from '../../src/protocol/payload.js';
 import { expectIotError } from './support/expect-iot-error.js';
 import { encryptPayload } from './support/node-encrypt.js';
@@ -12,7 +13,7 @@ const certPlain = JSON.parse(certVector.plaintext) as { clientCert: string; clie
 describe('the encrypted registration payload', () => {
   for (const v of vectors.payloads) {
     it(`decrypts vector ${v.name} to its exact plaintext and credential`, () => {
-      const text = decryptPayload(v.productSecret, v.Payload, v.Len);
+      const text = decryptPayload(v.productSecret, v.Payload, v.Len, jsCrypto);
       assert.equal(text, v.plaintext);
       const plain = JSON.parse(v.plaintext) as { encryptionType: number; psk?: string; clientCert?: string; clientKey?: string };
       const credential = parseCredentialPlaintext(text, plain.encryptionType === 2 ? 'KEY' : 'CERT');
@@ -23,48 +24,48 @@ describe('the encrypted registration payload', () => {
 
   it('uses only the first 16 characters of a longer product secret as the key', () => {
     const sealed = encryptPayload('0123456789abcdefTAIL-IGNORED', '{"encryptionType":2,"psk":"AAAA"}');
-    assert.equal(decryptPayload('0123456789abcdefOTHER-TAIL', sealed.Payload, sealed.Len), '{"encryptionType":2,"psk":"AAAA"}');
+    assert.equal(decryptPayload('0123456789abcdefOTHER-TAIL', sealed.Payload, sealed.Len, jsCrypto), '{"encryptionType":2,"psk":"AAAA"}');
   });
 
   it('does not unpad: a plaintext ending in bytes that look like PKCS#7 padding is cut by len only', () => {
     const plaintext = 'x'.repeat(14) + '\u0002\u0002';
     const sealed = encryptPayload(SECRET, plaintext);
-    assert.equal(decryptPayload(SECRET, sealed.Payload, 16), plaintext);
-    assert.equal(decryptPayload(SECRET, sealed.Payload, 14), 'x'.repeat(14));
-    assert.equal(decryptPayload(SECRET, sealed.Payload, 0), '');
+    assert.equal(decryptPayload(SECRET, sealed.Payload, 16, jsCrypto), plaintext);
+    assert.equal(decryptPayload(SECRET, sealed.Payload, 14, jsCrypto), 'x'.repeat(14));
+    assert.equal(decryptPayload(SECRET, sealed.Payload, 0, jsCrypto), '');
   });
 
   it('accepts len equal to the whole ciphertext (plaintext filling the last block exactly)', () => {
     const plaintext = 'y'.repeat(32);
     const sealed = encryptPayload(SECRET, plaintext);
     assert.equal(Buffer.from(sealed.Payload, 'base64').length, 32);
-    assert.equal(decryptPayload(SECRET, sealed.Payload, 32), plaintext);
+    assert.equal(decryptPayload(SECRET, sealed.Payload, 32, jsCrypto), plaintext);
   });
 
   describe('decryptPayload failures', () => {
     const good = encryptPayload(SECRET, '{"encryptionType":2,"psk":"AAAA"}');
 
     it('a product secret shorter than 16 characters is bad-input, and not quoted', () => {
-      const e = expectIotError(() => decryptPayload('fifteen-chars!!', good.Payload, good.Len), 'bad-input', /16/);
+      const e = expectIotError(() => decryptPayload('fifteen-chars!!', good.Payload, good.Len, jsCrypto), 'bad-input', /16/);
       assert.ok(!e.message.includes('fifteen'));
-      expectIotError(() => decryptPayload('', good.Payload, good.Len), 'bad-input');
+      expectIotError(() => decryptPayload('', good.Payload, good.Len, jsCrypto), 'bad-input');
     });
 
     it('malformed Base64 is bad-response', () => {
       for (const payload of ['', 'QUJD!', 'QUJ', 'QUJDRA', '====', ' QUJD', 'QUJD\n', `${good.Payload.slice(0, -2)}?=`]) {
-        expectIotError(() => decryptPayload(SECRET, payload, 1), 'bad-response');
+        expectIotError(() => decryptPayload(SECRET, payload, 1, jsCrypto), 'bad-response');
       }
     });
 
     it('a ciphertext that is not a non-zero multiple of 16 bytes is bad-response', () => {
       for (const size of [1, 15, 17, 31, 33]) {
-        expectIotError(() => decryptPayload(SECRET, Buffer.alloc(size, 7).toString('base64'), 1), 'bad-response', /multiple of 16/);
+        expectIotError(() => decryptPayload(SECRET, Buffer.alloc(size, 7).toString('base64'), 1, jsCrypto), 'bad-response', /multiple of 16/);
       }
     });
 
     it('len larger than the plaintext, negative, fractional or not a number is bad-response', () => {
       for (const len of [49, 1000, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '3' as unknown as number]) {
-        expectIotError(() => decryptPayload(SECRET, good.Payload, len), 'bad-response');
+        expectIotError(() => decryptPayload(SECRET, good.Payload, len, jsCrypto), 'bad-response');
       }
     });
 
@@ -73,7 +74,7 @@ describe('the encrypted registration payload', () => {
       const cipher = createCipheriv('aes-128-cbc', Buffer.from(SECRET.slice(0, 16)), Buffer.from('0000000000000000'));
       cipher.setAutoPadding(false);
       const payload = Buffer.concat([cipher.update(Buffer.alloc(16, 0xff)), cipher.final()]).toString('base64');
-      expectIotError(() => decryptPayload(SECRET, payload, 16), 'bad-response', /UTF-8/);
+      expectIotError(() => decryptPayload(SECRET, payload, 16, jsCrypto), 'bad-response', /UTF-8/);
     });
   });
 

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHmac } from 'node:crypto';
+import { jsCrypto } from '../../src/crypto/js-primitives.js';
 import { buildV1RegisterRequest, parseV1RegisterResponse, v1Signature, v1SignSource } from '../../src/protocol/register-v1.js';
 import { expectIotError } from './support/expect-iot-error.js';
 import { vectors } from '../vectors/tencent.js';
@@ -12,7 +13,7 @@ describe('registration API v1 (POST /register/dev)', () => {
       });
 
       it('signs: Base64 of the lower-case hex HMAC-SHA1 (56 characters ending in ==)', () => {
-        const signature = v1Signature(v.productSecret, v.signSource);
+        const signature = v1Signature(v.productSecret, v.signSource, jsCrypto);
         assert.equal(signature, v.signature);
         assert.equal(Buffer.from(signature, 'base64').toString('ascii'), v.hmacSha1Hex);
         assert.equal(signature.length, 56);
@@ -20,7 +21,7 @@ describe('registration API v1 (POST /register/dev)', () => {
       });
 
       it('builds the exact request: body bytes, field order, number types, headers, path, host', () => {
-        const request = buildV1RegisterRequest({ ...v, host: 'gateway.tencentdevices.com' });
+        const request = buildV1RegisterRequest({ ...v, host: 'gateway.tencentdevices.com' }, jsCrypto);
         assert.equal(request.body, v.body);
         assert.equal(request.method, 'POST');
         assert.equal(request.path, '/register/dev');
@@ -40,19 +41,19 @@ describe('registration API v1 (POST /register/dev)', () => {
   it('agrees with node:crypto on a sign source that is not in the vector file', () => {
     const source = v1SignSource({ deviceName: 'a_b-c:d', nonce: 42, productId: 'ABCDEFGHIJ', timestamp: 1800000000 });
     const expected = Buffer.from(createHmac('sha1', 'sixteen-chars-ok!').update(source).digest('hex'), 'ascii').toString('base64');
-    assert.equal(v1Signature('sixteen-chars-ok!', source), expected);
+    assert.equal(v1Signature('sixteen-chars-ok!', source, jsCrypto), expected);
   });
 
   it('refuses to build a request from invalid input (bad-input, the secret never in the message)', () => {
     const base = { ...vectors.legacyRegister[0]!, host: 'gateway.tencentdevices.com' };
-    for (const nonce of [0, -1, 2147483647, 1.5, Number.NaN]) expectIotError(() => buildV1RegisterRequest({ ...base, nonce }), 'bad-input', /nonce/);
-    for (const timestamp of [-1, 1.5, Number.POSITIVE_INFINITY]) expectIotError(() => buildV1RegisterRequest({ ...base, timestamp }), 'bad-input', /timestamp/);
-    expectIotError(() => buildV1RegisterRequest({ ...base, deviceName: 'bad name' }), 'bad-input', /deviceName/);
-    expectIotError(() => buildV1RegisterRequest({ ...base, deviceName: 'x'.repeat(49) }), 'bad-input', /deviceName/);
-    expectIotError(() => buildV1RegisterRequest({ ...base, productId: 'AB/CD' }), 'bad-input', /productId/);
-    const short = expectIotError(() => buildV1RegisterRequest({ ...base, productSecret: 'short-secret' }), 'bad-input', /productSecret/);
+    for (const nonce of [0, -1, 2147483647, 1.5, Number.NaN]) expectIotError(() => buildV1RegisterRequest({ ...base, nonce }, jsCrypto), 'bad-input', /nonce/);
+    for (const timestamp of [-1, 1.5, Number.POSITIVE_INFINITY]) expectIotError(() => buildV1RegisterRequest({ ...base, timestamp }, jsCrypto), 'bad-input', /timestamp/);
+    expectIotError(() => buildV1RegisterRequest({ ...base, deviceName: 'bad name' }, jsCrypto), 'bad-input', /deviceName/);
+    expectIotError(() => buildV1RegisterRequest({ ...base, deviceName: 'x'.repeat(49) }, jsCrypto), 'bad-input', /deviceName/);
+    expectIotError(() => buildV1RegisterRequest({ ...base, productId: 'AB/CD' }, jsCrypto), 'bad-input', /productId/);
+    const short = expectIotError(() => buildV1RegisterRequest({ ...base, productSecret: 'short-secret' }, jsCrypto), 'bad-input', /productSecret/);
     assert.ok(!short.message.includes('short-secret'));
-    expectIotError(() => buildV1RegisterRequest({ ...base, productSecret: 'YOUR_PRODUCT_SECRET' }), 'bad-input', /placeholder/);
+    expectIotError(() => buildV1RegisterRequest({ ...base, productSecret: 'YOUR_PRODUCT_SECRET' }, jsCrypto), 'bad-input', /placeholder/);
   });
 
   describe('parseV1RegisterResponse', () => {

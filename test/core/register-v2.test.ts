@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash, createHmac } from 'node:crypto';
+import { jsCrypto } from '../../src/crypto/js-primitives.js';
 import { buildV2RegisterRequest, parseV2RegisterResponse, v2Signature, v2StringToSign } from '../../src/protocol/register-v2.js';
 import { expectIotError } from './support/expect-iot-error.js';
 import { vectors } from '../vectors/tencent.js';
@@ -8,19 +9,19 @@ describe('registration API v2 (POST /device/register)', () => {
   for (const v of vectors.v2Register) {
     describe(`vector ${v.deviceName} / ${v.host} / ${v.algorithm}`, () => {
       it('builds the compact body and hashes its exact bytes', () => {
-        const request = buildV2RegisterRequest(v);
+        const request = buildV2RegisterRequest(v, jsCrypto);
         assert.equal(request.body, v.body);
         const hash = createHash(v.algorithm === 'hmacsha256' ? 'sha256' : 'sha1').update(request.body).digest('hex');
         assert.equal(hash, v.bodyHash);
       });
 
       it('builds the eight-line string to sign', () => {
-        assert.equal(v2StringToSign({ host: v.host, algorithm: v.algorithm, timestamp: v.timestamp, nonce: v.nonce, body: v.body }), v.stringToSign);
+        assert.equal(v2StringToSign({ host: v.host, algorithm: v.algorithm, timestamp: v.timestamp, nonce: v.nonce, body: v.body }, jsCrypto), v.stringToSign);
       });
 
       it('signs with Base64 of the raw HMAC and sets the headers in order', () => {
-        assert.equal(v2Signature(v.productSecret, v.algorithm, v.stringToSign), v.signature);
-        const request = buildV2RegisterRequest(v);
+        assert.equal(v2Signature(v.productSecret, v.algorithm, v.stringToSign, jsCrypto), v.signature);
+        const request = buildV2RegisterRequest(v, jsCrypto);
         assert.equal(request.path, v.path);
         assert.equal(request.host, v.host);
         assert.deepEqual(Object.entries(request.headers), [
@@ -33,7 +34,7 @@ describe('registration API v2 (POST /device/register)', () => {
       });
 
       it('signs the host WITHOUT a port even when given one', () => {
-        const request = buildV2RegisterRequest({ ...v, host: `${v.host}:8443` });
+        const request = buildV2RegisterRequest({ ...v, host: `${v.host}:8443` }, jsCrypto);
         assert.equal(request.host, v.host);
         assert.equal(request.headers['X-TC-Signature'], v.signature);
       });
@@ -42,7 +43,7 @@ describe('registration API v2 (POST /device/register)', () => {
 
   it('agrees with node:crypto for a local-cloud host', () => {
     const p = { productId: 'LOCAL12345', productSecret: 'abcdefghijklmnopqrstuvwx', deviceName: 'dev-1', timestamp: 1800000001, nonce: 99, host: '127.0.0.1:45678', algorithm: 'hmacsha256' as const };
-    const request = buildV2RegisterRequest(p);
+    const request = buildV2RegisterRequest(p, jsCrypto);
     const hash = createHash('sha256').update(request.body).digest('hex');
     const sts = `POST\n127.0.0.1\n/device/register\n\nhmacsha256\n1800000001\n99\n${hash}`;
     assert.equal(request.headers['X-TC-Signature'], createHmac('sha256', p.productSecret).update(sts).digest('base64'));
@@ -50,7 +51,7 @@ describe('registration API v2 (POST /device/register)', () => {
 
   it('rejects an unknown algorithm with unsupported', () => {
     const v = vectors.v2Register[0]!;
-    expectIotError(() => buildV2RegisterRequest({ ...v, algorithm: 'hmacmd5' as 'hmacsha1' }), 'unsupported');
+    expectIotError(() => buildV2RegisterRequest({ ...v, algorithm: 'hmacmd5' as 'hmacsha1' }, jsCrypto), 'unsupported');
   });
 
   describe('parseV2RegisterResponse', () => {

@@ -28,6 +28,7 @@ globalThis.makeHal = (answers, saveFails) => {
   const state = { connects: 0, closed: 0, sleeps: [], logs: [], saved: [] };
   const hal = {
     state,
+    crypto: core.jsCrypto,
     storage: {
       async load() { return state.saved[state.saved.length - 1]; },
       async save(value) { if (saveFails) throw new core.IotError('storage', 'flash full'); state.saved.push(value); },
@@ -114,7 +115,7 @@ describe('the protocol code and the runner on the XS engine', function () {
   it('decrypts the cert-mode vector and converts its key to the same PKCS#8 as node:crypto, in XS', async () => {
     const v = vectors.payloads.find((p) => p.name === 'cert-mode')!;
     const { value } = await host().value<string>(
-      `(() => { const c = core.parseCredentialPlaintext(core.decryptPayload(${JSON.stringify(v.productSecret)}, ${JSON.stringify(v.Payload)}, ${v.Len}), 'CERT');
+      `(() => { const c = core.parseCredentialPlaintext(core.decryptPayload(${JSON.stringify(v.productSecret)}, ${JSON.stringify(v.Payload)}, ${v.Len}, core.jsCrypto), 'CERT');
         return xsTest.hex(core.rsaPkcs1ToPkcs8(core.pemToDer(c.privateKeyPem, 'RSA PRIVATE KEY'))); })()`,
     );
     const plain = JSON.parse(v.plaintext) as { clientKey: string };

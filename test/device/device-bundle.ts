@@ -25,6 +25,8 @@ const FAKES: Readonly<Record<string, string>> = Object.freeze({
   mqtt: 'mqtt.js',
   'mc/config': 'mc-config.js',
   Resource: 'resource.js',
+  crypt: 'crypt.js',
+  hmac: 'hmac.js',
 });
 
 const cache = new Map<string, Promise<string>>();

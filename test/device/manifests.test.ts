@@ -34,6 +34,8 @@ const PROVIDER: Readonly<Record<string, string>> = Object.freeze({
   net: '$(MODDABLE)/examples/manifest_net.json',
   sntp: '$(MODULES)/network/sntp/manifest.json',
   securesocket: '$(MODULES)/crypt/tls.json',
+  crypt: '$(MODULES)/crypt/tls.json',
+  hmac: '$(MODULES)/crypt/tls.json',
   mqtt: '$(MODULES)/network/mqtt/manifest.json',
   preference: '$(MODULES)/files/preference/manifest.json',
   file: '$(MODULES)/files/file/manifest.json',

@@ -142,7 +142,7 @@ globalThis.__faults = {
     return { error: describe(failure), lines, stored: stored === undefined ? null : stored.credential.deviceSecret };
   },
   async login(port, timeoutMs) {
-    const login = library.buildMqttLogin({ ...PRODUCT, credential: OLD, algorithm: 'hmacsha256', connIdRandom: library.randomBytes(8), expiry: Math.floor(Date.now() / 1000) + 3600 });
+    const login = library.buildMqttLogin({ ...PRODUCT, credential: OLD, algorithm: 'hmacsha256', connIdRandom: library.randomBytes(8), expiry: Math.floor(Date.now() / 1000) + 3600 }, library.nativeCrypto);
     let failure;
     try {
       const session = await library.openMqttSession({ host: 'localhost', port, serverName: 'localhost', clientId: login.clientId, username: login.username, password: login.password, ca: library.loadDerResource('fault-ca.der'), keepAliveMs: 60000, timeoutMs });

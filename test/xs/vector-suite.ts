@@ -41,6 +41,13 @@ class Checks {
     return value as T;
   }
 
+  /** The crypto primitives the protocol functions run on: the core's own JavaScript (`jsCrypto`) here. */
+  get crypto(): object {
+    const value = this.core.jsCrypto;
+    if (typeof value !== 'object' || value === null) throw new Error('dist/core.js does not export jsCrypto');
+    return value;
+  }
+
   /** Runs one named check; an exception (including a missing export) is a failure with its name and message. */
   check(name: string, body: () => string | undefined): void {
     try {
@@ -178,10 +185,10 @@ function v1Group(c: Checks, vectors: TencentVectors): void {
       const mac = c.fn<(k: Uint8Array, m: Uint8Array) => Uint8Array>('hmacSha1')(ascii(v.productSecret), ascii(v.signSource));
       return sameSecret('HMAC hex', c.fn<(b: Uint8Array) => string>('hexEncode')(mac), v.hmacSha1Hex);
     });
-    c.check(`v1[${i}] signature`, () => sameSecret('signature', c.fn<(s: string, src: string) => string>('v1Signature')(v.productSecret, v.signSource), v.signature));
+    c.check(`v1[${i}] signature`, () => sameSecret('signature', c.fn<(s: string, src: string, crypto: object) => string>('v1Signature')(v.productSecret, v.signSource, c.crypto), v.signature));
     c.check(`v1[${i}] request`, () => {
       const host = 'gateway.tencentdevices.com';
-      const request = c.fn<(p: object) => HttpRequestLike>('buildV1RegisterRequest')({ ...params, host });
+      const request = c.fn<(p: object, crypto: object) => HttpRequestLike>('buildV1RegisterRequest')({ ...params, host }, c.crypto);
       return (
         samePublic('method', request.method, 'POST') ??
         samePublic('path', request.path, '/register/dev') ??
@@ -201,10 +208,10 @@ function v2Group(c: Checks, vectors: TencentVectors): void {
     });
     c.check(`${label} string to sign`, () => {
       const params = { host: v.host, path: v.path, algorithm: v.algorithm, timestamp: v.timestamp, nonce: v.nonce, body: v.body, productId: v.productId, deviceName: v.deviceName };
-      return samePublic('string to sign', c.fn<(p: object) => string>('v2StringToSign')(params), v.stringToSign);
+      return samePublic('string to sign', c.fn<(p: object, crypto: object) => string>('v2StringToSign')(params, c.crypto), v.stringToSign);
     });
     c.check(`${label} request and signature`, () => {
-      const request = c.fn<(p: object) => HttpRequestLike>('buildV2RegisterRequest')({
+      const request = c.fn<(p: object, crypto: object) => HttpRequestLike>('buildV2RegisterRequest')({
         productId: v.productId,
         productSecret: v.productSecret,
         deviceName: v.deviceName,
@@ -212,7 +219,7 @@ function v2Group(c: Checks, vectors: TencentVectors): void {
         nonce: v.nonce,
         host: v.host,
         algorithm: v.algorithm,
-      });
+      }, c.crypto);
       return (
         samePublic('method', request.method, 'POST') ??
         samePublic('path', request.path, v.path) ??
@@ -244,7 +251,7 @@ function payloadGroup(c: Checks, vectors: TencentVectors): void {
       const parsed = c.fn<(t: string) => EncryptedPayloadLike>('parseV1RegisterResponse')(response);
       return (
         samePublic('len', parsed.len, v.Len) ??
-        sameSecret('plaintext', c.fn<(s: string, p: string, l: number) => string>('decryptPayload')(v.productSecret, parsed.payload, parsed.len), v.plaintext)
+        sameSecret('plaintext', c.fn<(s: string, p: string, l: number, crypto: object) => string>('decryptPayload')(v.productSecret, parsed.payload, parsed.len, c.crypto), v.plaintext)
       );
     });
     c.check(`${label} v2 response → decrypt → plaintext`, () => {
@@ -252,7 +259,7 @@ function payloadGroup(c: Checks, vectors: TencentVectors): void {
       const parsed = c.fn<(t: string) => EncryptedPayloadLike>('parseV2RegisterResponse')(response);
       return (
         samePublic('len', parsed.len, v.Len) ??
-        sameSecret('plaintext', c.fn<(s: string, p: string, l: number) => string>('decryptPayload')(v.productSecret, parsed.payload, parsed.len), v.plaintext)
+        sameSecret('plaintext', c.fn<(s: string, p: string, l: number, crypto: object) => string>('decryptPayload')(v.productSecret, parsed.payload, parsed.len, c.crypto), v.plaintext)
       );
     });
     c.check(`${label} credential (${mode})`, () => {
@@ -308,7 +315,7 @@ function mqttGroup(c: Checks, vectors: TencentVectors): void {
   vectors.mqtt.forEach((v, i) => {
     const label = `mqtt[${i}] ${v.algorithm}`;
     c.check(`${label} login`, () => {
-      const login = c.fn<(p: object) => MqttLoginLike>('buildMqttLogin')({
+      const login = c.fn<(p: object, crypto: object) => MqttLoginLike>('buildMqttLogin')({
         productId: v.productId,
         deviceName: v.deviceName,
         region: 'china',
@@ -317,7 +324,7 @@ function mqttGroup(c: Checks, vectors: TencentVectors): void {
         connIdRandom: randomForConnId(c, v.connId),
         expiry: v.expiry,
         sdkAppId: v.sdkAppId,
-      });
+      }, c.crypto);
       return (
         samePublic('clientId', login.clientId, v.clientId) ??
         samePublic('username', login.username, v.username) ??

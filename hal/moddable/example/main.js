@@ -14,7 +14,7 @@ export default async function main() {
   const stored = await hal.storage.load();
   const device = { productId: config.productId, productSecret: config.productSecret, deviceName: config.deviceName, authMode: "KEY", region: "china", credential: stored?.credential };
   const { record } = await provision(hal, device, config.gateway ? { gateway: { host: config.gateway, port: Number(config.gatewayPort) } } : {});
-  const login = buildMqttLogin({ ...record, credential: record.credential, algorithm: "hmacsha256", connIdRandom: hal.random(8), expiry: hal.now() + 3600 });
+  const login = buildMqttLogin({ ...record, credential: record.credential, algorithm: "hmacsha256", connIdRandom: hal.random(8), expiry: hal.now() + 3600 }, hal.crypto);
   const host = config.broker ?? login.host, port = Number(config.brokerPort ?? login.port);
   const mqtt = await openMqttSession({ host, port, serverName: host, clientId: login.clientId, username: login.username, password: login.password, ca: ca ?? trustAnchorDer("tencent-iothub"), keepAliveMs: 240000, timeoutMs: 15000 });
   mqtt.publish(`${record.productId}/${record.deviceName}/data`, JSON.stringify({ hello: "from my app" }));

@@ -4,6 +4,7 @@
  */
 import type { ByteStream, ConnectOptions, Hal, LogLevel, StoredCredential } from '../../../hal/hal.js';
 import { IotError } from '../../../src/errors.js';
+import { jsCrypto } from '../../../src/crypto/js-primitives.js';
 
 /** What one connection does: fail to connect, or answer the request (bytes in → chunks out, or a read error). */
 export type Exchange =
@@ -25,6 +26,7 @@ export function fakeHal(script: Exchange[], options: { now?: number; randomByte?
   let next = 0;
   const hal: FakeHal = {
     connects: [], requests: [], closed: 0, opened: 0, saved: [], sleeps: [], logs: [], events: [],
+    crypto: jsCrypto,
     storage: {
       load: async () => hal.saved.at(-1),
       save: async (value: StoredCredential) => {
