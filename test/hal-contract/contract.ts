@@ -99,11 +99,91 @@ async function readExactly(stream: { read(): Promise<Uint8Array | undefined> }, 
   return out;
 }
 
+
+function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16);
+  return out;
+}
+
+function fromHex(text: string): Uint8Array {
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** `bytes` as a view at an odd offset inside a larger buffer with guard bytes on both sides. */
+function viewInside(bytes: Uint8Array): { view: Uint8Array; whole: Uint8Array } {
+  const whole = new Uint8Array(bytes.length + 10).fill(0xa5);
+  whole.set(bytes, 3);
+  return { view: whole.subarray(3, 3 + bytes.length), whole };
+}
+
+/** Known answers from the standards (FIPS 180-4 examples, RFC 2202, RFC 4231, SP 800-38A F.2.2). */
+const JEFE = ascii('Jefe');
+const WHAT = ascii('what do ya want for nothing?');
+const LONG_KEY_DATA = ascii('Test Using Larger Than Block-Size Key - Hash Key First');
+const AES_KEY = '2b7e151628aed2a6abf7158809cf4f3c';
+const AES_IV = '000102030405060708090a0b0c0d0e0f';
+const AES_CIPHERTEXT = '7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b273bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7';
+const AES_PLAINTEXT = '6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710';
+
+type PrimitiveCall = { name: string; length: number; call: (crypto: Hal['crypto'], inputs: Uint8Array[]) => Uint8Array; inputs: Uint8Array[]; expected: string };
+
+const PRIMITIVE_CALLS: readonly PrimitiveCall[] = Object.freeze([
+  { name: 'sha1("abc")', length: 20, call: (c, [d]) => c.sha1(d!), inputs: [ascii('abc')], expected: 'a9993e364706816aba3e25717850c26c9cd0d89d' },
+  { name: 'sha1("")', length: 20, call: (c, [d]) => c.sha1(d!), inputs: [new Uint8Array(0)], expected: 'da39a3ee5e6b4b0d3255bfef95601890afd80709' },
+  { name: 'sha256("abc")', length: 32, call: (c, [d]) => c.sha256(d!), inputs: [ascii('abc')], expected: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad' },
+  { name: 'hmacSha1 RFC 2202 case 2', length: 20, call: (c, [k, m]) => c.hmacSha1(k!, m!), inputs: [JEFE, WHAT], expected: 'effcdf6ae5eb2fa2d27416d5f184df9c259a7c79' },
+  { name: 'hmacSha1 RFC 2202 case 6 (80-byte key)', length: 20, call: (c, [k, m]) => c.hmacSha1(k!, m!), inputs: [new Uint8Array(80).fill(0xaa), LONG_KEY_DATA], expected: 'aa4ae5e15272d00e95705637ce8a3b55ed402112' },
+  { name: 'hmacSha256 RFC 4231 case 2', length: 32, call: (c, [k, m]) => c.hmacSha256(k!, m!), inputs: [JEFE, WHAT], expected: '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843' },
+  { name: 'hmacSha256 RFC 4231 case 6 (131-byte key)', length: 32, call: (c, [k, m]) => c.hmacSha256(k!, m!), inputs: [new Uint8Array(131).fill(0xaa), LONG_KEY_DATA], expected: '60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54' },
+  { name: 'aes128CbcDecrypt SP 800-38A F.2.2', length: 64, call: (c, [k, iv, d]) => c.aes128CbcDecrypt(k!, iv!, d!), inputs: [fromHex(AES_KEY), fromHex(AES_IV), fromHex(AES_CIPHERTEXT)], expected: AES_PLAINTEXT },
+]);
+
 function connectOptions(endpoint: ContractEndpoint, timeoutMs = 5000) {
   return { host: endpoint.host, port: endpoint.port, serverName: endpoint.serverName, trust: 'tencent-iothub' as const, timeoutMs };
 }
 
 export const halContractCases: readonly HalContractCase[] = Object.freeze([
+  {
+    name: 'crypto: every primitive gives the standards\' answers (FIPS 180-4, RFC 2202, RFC 4231, SP 800-38A)',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      for (const entry of PRIMITIVE_CALLS) {
+        const out = entry.call(hal.crypto, entry.inputs);
+        assert(out instanceof Uint8Array, `${entry.name}: not a Uint8Array`);
+        assert(out.length === entry.length, `${entry.name}: ${out.length} bytes, not ${entry.length}`);
+        assert(hex(out) === entry.expected, `${entry.name}: wrong answer`);
+      }
+    },
+  },
+  {
+    name: 'crypto: inputs that are views at an offset give the same answers and are not modified',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      for (const entry of PRIMITIVE_CALLS) {
+        const placed = entry.inputs.map(viewInside);
+        const before = placed.map((p) => hex(p.whole));
+        const out = entry.call(hal.crypto, placed.map((p) => p.view));
+        assert(hex(out) === entry.expected, `${entry.name}: a view at an offset gives another answer (the rest of its buffer leaked in?)`);
+        placed.forEach((p, i) => assert(hex(p.whole) === before[i], `${entry.name}: input ${i} (or the bytes around it) was modified`));
+      }
+    },
+  },
+  {
+    name: 'crypto: each result belongs to the caller (a later call does not change it; it shares no input buffer)',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      for (const entry of PRIMITIVE_CALLS) {
+        const first = entry.call(hal.crypto, entry.inputs);
+        const firstHex = hex(first);
+        entry.call(hal.crypto, entry.inputs.map((input) => input.map((byte) => byte ^ 0xff)));
+        assert(hex(first) === firstHex, `${entry.name}: a later call changed an earlier result`);
+        entry.inputs.forEach((input, i) => assert(first.buffer !== input.buffer, `${entry.name}: the result shares input ${i}'s buffer`));
+      }
+    },
+  },
   {
     name: 'storage: load on an empty store resolves undefined',
     async run(context) {
