@@ -209,6 +209,25 @@ describe('provision (the runner) with a fake HAL', () => {
     await expectIotErrorAsync(provision(hal, keyRecord, { maxAttempts: 1 }), 'transport');
   });
 
+  it("a platform primitive that throws, or returns the wrong length, is an IotError: bad-input while signing, bad-response while decrypting; nothing is saved", async () => {
+    const broken = (hal: FakeHal, patch: Partial<FakeHal['crypto']>): FakeHal => Object.assign(hal, { crypto: { ...hal.crypto, ...patch } });
+    const badKey = new RangeError('bad key size');
+    const signing = broken(track(fakeHal([v1Gateway(keyPlain)])), { hmacSha1: () => { throw badKey; } });
+    const signError = await expectIotErrorAsync(provision(signing, keyRecord, {}), 'bad-input');
+    assert.equal(signError.message, "the platform's hmacSha1 failed");
+    assert.equal(signError.cause, badKey, 'the native error is kept as the cause');
+    assert.equal(signing.connects.length, 0, 'nothing is sent when signing failed');
+    const decrypting = broken(track(fakeHal([v1Gateway(keyPlain)])), { aes128CbcDecrypt: () => { throw new Error('output too small'); } });
+    await expectIotErrorAsync(provision(decrypting, keyRecord, {}), 'bad-response');
+    assert.equal(decrypting.saved.length, 0);
+    const short = broken(track(fakeHal([v1Gateway(keyPlain)])), { aes128CbcDecrypt: () => new Uint8Array(15) });
+    assert.match((await expectIotErrorAsync(provision(short, keyRecord, {}), 'bad-response')).message, /did not return 64 bytes/);
+    const notBytes = broken(track(fakeHal([])), { hmacSha1: () => [1, 2, 3] as unknown as Uint8Array });
+    await expectIotErrorAsync(provision(notBytes, keyRecord, {}), 'bad-input');
+    const none = Object.assign(track(fakeHal([])), { crypto: undefined as unknown as FakeHal['crypto'] });
+    assert.match((await expectIotErrorAsync(provision(none, keyRecord, {}), 'bad-input')).message, /no crypto primitives/);
+  });
+
   it('a failed save is storage, and the credential is not returned', async () => {
     const hal = track(fakeHal([v1Gateway(keyPlain)], { saveError: new IotError('storage', 'flash full') }));
     const e = await expectIotErrorAsync(provision(hal, keyRecord, {}), 'storage');

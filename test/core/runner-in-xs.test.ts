@@ -96,7 +96,7 @@ describe('the protocol code and the runner on the XS engine', function () {
     assert.ok(value.state.logs.every((l) => !l.includes(PSK) && !l.includes(SECRET)));
   });
 
-  it('surfaces typed errors from XS: refused verbatim, storage on a failed save', async () => {
+  it('surfaces typed errors from XS: refused verbatim, storage on a failed save, bad-response for a throwing crypto primitive', async () => {
     const refusal = hexChunks('HTTP/1.1 200 OK\r\nContent-Length: 48\r\n\r\n{"code":1010,"message":"Check signature failed"}', 7);
     const record = { productId: 'K7QW2ZP4XA', productSecret: SECRET, deviceName: 'sensor-0001', authMode: 'KEY', region: 'china' };
     await assert.rejects(
@@ -109,6 +109,11 @@ describe('the protocol code and the runner on the XS engine', function () {
     await assert.rejects(
       host().value(`core.provision(makeHal(${JSON.stringify([okAnswer])}, true), ${JSON.stringify(record)}, {})`),
       (e: unknown) => e instanceof XsEvaluationError && e.xsCode === 'storage',
+    );
+    // A native primitive that throws (as Moddable's crypt does on a bad key size) leaves provision() only as an IotError.
+    await assert.rejects(
+      host().value(`(() => { const hal = makeHal(${JSON.stringify([okAnswer])}, false); hal.crypto = { ...core.jsCrypto, aes128CbcDecrypt() { throw new Error('bad key size'); } }; return core.provision(hal, ${JSON.stringify(record)}, {}); })()`),
+      (e: unknown) => e instanceof XsEvaluationError && e.xsCode === 'bad-response' && /aes128CbcDecrypt failed/.test(e.message),
     );
   });
 

@@ -2,7 +2,8 @@
 // firmware uses them, computed by the core's JavaScript (dist/core.js) — xsnap has no native crypto. What it
 // accepts and returns follows the real module, checked by the conformance probe (test/moddable/conformance.sim.ts):
 // buffers in (ArrayBuffer or views), ArrayBuffers out; BlockCipher('AES') refuses a key that is not 16, 24 or
-// 32 bytes ("bad key size"); Mode('CBC') without padding decrypts whole blocks into a buffer of the input's size.
+// 32 bytes ("bad key size"); Mode('CBC') without padding decrypts whole blocks only, and its result holds just
+// those (a 20-byte input gives 16 bytes — found by the probe: an earlier fake returned 20).
 import { aesCbcDecrypt, sha1, sha256 } from '../../../dist/core.js';
 
 function bytesOf(data) {
@@ -80,9 +81,8 @@ export class Mode {
   decrypt(data) {
     const bytes = bytesOf(data);
     const whole = bytes.length - (bytes.length % 16);
-    const out = new Uint8Array(bytes.length);
-    if (whole > 0) out.set(aesCbcDecrypt(this.#cipher.key, this.#iv, bytes.subarray(0, whole)));
-    return out.buffer;
+    if (whole === 0) return new ArrayBuffer(0);
+    return aesCbcDecrypt(this.#cipher.key, this.#iv, bytes.subarray(0, whole)).slice().buffer;
   }
 }
 

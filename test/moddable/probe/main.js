@@ -11,6 +11,8 @@ import Timer from "timer";
 import Resource from "Resource";
 import SecureSocket from "securesocket";
 import Client from "mqtt";
+import { Digest, BlockCipher, Mode } from "crypt";
+import HMAC from "hmac";
 import config from "mc/config";
 
 function report(name, value) {
@@ -122,6 +124,27 @@ function mqttEvents(password, ms) {
 	});
 }
 
+function hex(buffer) {
+	return Array.from(new Uint8Array(buffer), (b) => (b < 16 ? "0" : "") + b.toString(16)).join("");
+}
+
+function bytes(text) {
+	return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+function probeCrypto() {
+	report("crypt-sha1", attempt(() => hex(new Digest("SHA1").process(bytes("abc").buffer))));
+	report("crypt-sha256-view", attempt(() => hex(new Digest("SHA256").process(bytes("xabcx").subarray(1, 4)))));
+	report("crypt-digest-result", attempt(() => new Digest("SHA1").process(new ArrayBuffer(1)) instanceof ArrayBuffer));
+	report("hmac-sha256", attempt(() => hex(new HMAC(new Digest("SHA256"), bytes("Jefe").buffer).process(bytes("what do ya want for nothing?").buffer))));
+	const key = Uint8Array.from([0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c]);
+	const iv = Uint8Array.from({ length: 16 }, (_, i) => i);
+	const block = Uint8Array.from([0x76, 0x49, 0xab, 0xac, 0x81, 0x19, 0xb2, 0x46, 0xce, 0xe9, 0x8e, 0x9b, 0x12, 0xe9, 0x19, 0x7d]);
+	report("crypt-aes-cbc", attempt(() => hex(new Mode("CBC", new BlockCipher("AES", key.buffer), iv.buffer).decrypt(block.buffer))));
+	report("crypt-aes-bad-key", attempt(() => new BlockCipher("AES", new ArrayBuffer(15)) && "made"));
+	report("crypt-aes-partial", attempt(() => new Mode("CBC", new BlockCipher("AES", key.buffer), iv.buffer).decrypt(new ArrayBuffer(20)).byteLength));
+}
+
 async function probeMqtt() {
 	report("mqtt-bad-password", await mqttEvents("0000000000000000000000000000000000000000;hmacsha1", 15_000));
 }
@@ -130,6 +153,7 @@ export default async function main() {
 	try {
 		await probeTimers();
 		probeResources();
+		probeCrypto();
 		await probeSockets();
 		await probeMqtt();
 	}
