@@ -73,6 +73,7 @@ export async function measureDeviceFigures(): Promise<DeviceFigures> {
       'device figures: dist/device/main.js on XS (@agoric/xsnap) with fake Moddable modules, against the in-process local cloud',
       'live slots: currentHeapCount after gc, minus a machine with only the fakes loaded; 16 bytes per slot on the ESP32',
       'compute: XS compute units summed over all cranks, including the fake bridge (hex/JSON of every socket byte): an upper bound',
+      "xsnap has no native crypto: the fake crypt and hmac compute with the core's JavaScript, so compute and slots here include crypto the device runs natively (on the simulator, below, the firmware uses Moddable's own)",
       'not measured: the TLS handshake heap (done by node:tls behind the fake SecureSocket; Moddable documents ~18 KB on the device)',
     ],
   };

@@ -133,7 +133,7 @@ export function renderReadmeSection(results: BenchResults): string {
   parts.push("### Firmware on Moddable's simulator (measured on the runtime)");
   if (sim?.status === 'measured' && sim.key && sim.cert) {
     const kb = (bytes: number): string => `${int(bytes)} B (${(bytes / 1024).toFixed(1)} KiB)`;
-    parts.push(`${sim.where}. The firmware (manifest.json) registers against the in-process local cloud, logs in and publishes; "after login" is the first sample after the hello, "peak" the largest of the run (TLS handshakes included).`);
+    parts.push(`${sim.where}. The firmware (manifest.json) registers against the in-process local cloud, logs in and publishes; "after login" is the first sample after the hello, "peak" the largest of the one-second samples of the run (TLS handshakes included).`);
     parts.push(
       table(
         ['', 'key device', 'certificate device'],
@@ -147,6 +147,11 @@ export function renderReadmeSection(results: BenchResults): string {
         ],
       ),
     );
+    if (sim.firmwareXsb) parts.push(`XS byte code of the firmware's own modules (mcconfig, debug build): main ${int(sim.firmwareXsb.main)} B, tc-iot-platform ${int(sim.firmwareXsb.platform)} B.`);
+    if (sim.crypto && sim.crypto.length > 0) {
+      parts.push(`Native \`crypt\`/\`hmac\` against the core's JavaScript on the same inputs and the same simulator (${sim.where}; µs per call, wall clock with xsbug attached, so indicative; test/moddable/crypto-app):`);
+      parts.push(table(['', 'native, µs', 'JavaScript, µs', 'native is'], sim.crypto.map((row) => [row.name, row.nativeUs.toLocaleString('en-US'), row.jsUs.toLocaleString('en-US'), `${(row.jsUs / row.nativeUs).toFixed(1)}× faster`])));
+    }
     parts.push('- a 64-bit host build: an XS slot is 32 bytes there and 16 on the 32-bit ESP32, so the slot heap (and the part of the chunk heap that holds array items, which are slots) is smaller on the device; strings and buffers are the same size. The TLS stack is the same JavaScript on both. **The ESP32 figures remain estimates until someone measures on a board.**');
   } else {
     parts.push(`Not measured in this run${sim?.reason ? `: ${sim.reason}` : ''}.`);

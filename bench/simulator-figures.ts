@@ -6,13 +6,14 @@
  * of the whole run, TLS handshakes included. Measured on the desktop simulator, not on an ESP32: the slot and
  * chunk sizes are those of a 64-bit host build, so the ESP32's figures stay estimates until measured on a board.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { startCloud } from '../host-sim/cloud/index.js';
 import { ensureModdableSdk, MODDABLE_VERSION, type ModdableSdk } from '../scripts/moddable-sdk.js';
-import { buildFirmware, startSimulator } from '../test/moddable/simulator.js';
+import { writeCryptoApp } from '../test/moddable/crypto-app.js';
+import { buildFirmware, REPO_ROOT, simulatorBuildRoot, startSimulator } from '../test/moddable/simulator.js';
 import type { InstrumentSample } from '../test/moddable/xsbug-listener.js';
 
 export interface SimulatorRunFigures {
@@ -24,12 +25,23 @@ export interface SimulatorRunFigures {
   available: { slotBytes: number; chunkBytes: number; stackBytes: number };
 }
 
+export interface CryptoTiming {
+  name: string;
+  /** Microseconds per call, wall clock. */
+  nativeUs: number;
+  jsUs: number;
+}
+
 export interface SimulatorFigures {
   status: 'measured' | 'not-measured';
   /** Where and how: platform, build kind, SDK version. */
   where: string;
   key?: SimulatorRunFigures;
   cert?: SimulatorRunFigures;
+  /** XS byte code mcconfig made of the firmware's own modules (debug build), bytes. */
+  firmwareXsb?: { main: number; platform: number };
+  /** Native crypt/hmac against the core's JavaScript, same inputs (test/moddable/crypto-app). */
+  crypto?: CryptoTiming[];
   /** Why not measured (a missing SDK prerequisite, say). */
   reason?: string;
 }
@@ -96,6 +108,27 @@ async function measureOne(sdk: ModdableSdk, work: string, kind: 'key' | 'cert'):
   }
 }
 
+/** The byte code of a built app's module (mcconfig keeps it under out/tmp/lin/mc/debug/<app>/modules/). */
+function xsbBytes(app: string, module: string): number {
+  return statSync(join(simulatorBuildRoot(), 'out/tmp/lin/mc/debug', app, 'modules', `${module}.xsb`)).size;
+}
+
+async function measureCrypto(sdk: ModdableSdk, work: string): Promise<CryptoTiming[]> {
+  const mcSo = await buildFirmware(sdk, 'bench-crypto-app', {}, await writeCryptoApp(work));
+  const simulator = await startSimulator(sdk, mcSo);
+  try {
+    await simulator.trace.waitFor(/^crypto-app done$/, 300_000);
+    const failed = simulator.trace.lines.filter((line) => line.startsWith('kat ') && !line.endsWith(': ok'));
+    if (failed.length > 0) throw new Error(`native crypto gave wrong answers on the simulator:\n${failed.join('\n')}`);
+    return simulator.trace.lines.flatMap((line) => {
+      const match = /^time (.+): native ([\d.]+) js ([\d.]+)$/.exec(line);
+      return match ? [{ name: match[1]!, nativeUs: Number(match[2]), jsUs: Number(match[3]) }] : [];
+    });
+  } finally {
+    await simulator.stop();
+  }
+}
+
 export async function measureOnSimulator(): Promise<SimulatorFigures> {
   const where = `Moddable SDK ${MODDABLE_VERSION} desktop simulator (mcsim, lin, x86-64), debug build (mcconfig -d -m -p lin), XS instruments`;
   let sdk: ModdableSdk;
@@ -106,7 +139,11 @@ export async function measureOnSimulator(): Promise<SimulatorFigures> {
   }
   const work = mkdtempSync(join(tmpdir(), 'tc-iot-bench-sim-'));
   try {
-    return { status: 'measured', where, key: await measureOne(sdk, work, 'key'), cert: await measureOne(sdk, work, 'cert') };
+    const key = await measureOne(sdk, work, 'key');
+    // The firmware app is named after the repository's folder (mcconfig names an app after its manifest's).
+    const firmwareXsb = { main: xsbBytes(basename(REPO_ROOT), 'main'), platform: xsbBytes(basename(REPO_ROOT), 'tc-iot-platform') };
+    const cert = await measureOne(sdk, work, 'cert');
+    return { status: 'measured', where, key, cert, firmwareXsb, crypto: await measureCrypto(sdk, work) };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
