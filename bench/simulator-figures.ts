@@ -7,13 +7,12 @@
  * chunk sizes are those of a 64-bit host build, so the ESP32's figures stay estimates until measured on a board.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { startCloud } from '../host-sim/cloud/index.js';
 import { ensureModdableSdk, MODDABLE_VERSION, type ModdableSdk } from '../scripts/moddable-sdk.js';
 import { writeCryptoApp } from '../test/moddable/crypto-app.js';
-import { buildFirmware, REPO_ROOT, simulatorBuildRoot, startSimulator } from '../test/moddable/simulator.js';
+import { buildFirmware, freePort, REPO_ROOT, simulatorBuildRoot, startSimulator } from '../test/moddable/simulator.js';
 import type { InstrumentSample } from '../test/moddable/xsbug-listener.js';
 
 export interface SimulatorRunFigures {
@@ -48,14 +47,6 @@ export interface SimulatorFigures {
 
 const KEY = { productId: 'K7QW2ZP4XA', productSecret: 'mR4tQ8zLw2Vn6YpC1sHb9dKf' };
 const CERT = { productId: 'C3RT9PR0D1', productSecret: 'T0pS3cr3tPr0duct5ecretXYZ12' };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
-  const address = server.address();
-  await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 function figuresOf(samples: InstrumentSample[], fromIndex: number): SimulatorRunFigures {
   const value = (sample: InstrumentSample, name: string): number => sample.values[name] ?? 0;

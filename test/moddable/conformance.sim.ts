@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,18 +18,10 @@ import { ensureModdableSdk, type ModdableSdk } from '../../scripts/moddable-sdk.
 import { bundleForXs, userAppEntry } from '../device/device-bundle.js';
 import { DeviceHost } from '../device/device-host.js';
 import { leafSignedBy } from './certs.js';
-import { buildFirmware, REPO_ROOT, startSimulator } from './simulator.js';
+import { buildFirmware, freePort, REPO_ROOT, startSimulator } from './simulator.js';
 
 const PROBE_MAIN = join(REPO_ROOT, 'test/moddable/probe/main.js');
 const PRODUCT = Object.freeze({ productId: 'K7QW2ZP4XA', productSecret: 'mR4tQ8zLw2Vn6YpC1sHb9dKf' });
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
-  const address = server.address();
-  await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 /**
  * The probe's lines. A debug build of XS appends " (in <function>)" to the message of an error a host function

@@ -10,13 +10,12 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCloud, type RunningCloud } from '../../host-sim/cloud/index.js';
 import { ensureModdableSdk, type ModdableSdk } from '../../scripts/moddable-sdk.js';
 import { leafSignedBy, selfSignedCaPem } from './certs.js';
-import { buildFirmware, REPO_ROOT, startSimulator, type RunningSimulator } from './simulator.js';
+import { buildFirmware, freePort, REPO_ROOT, startSimulator, type RunningSimulator } from './simulator.js';
 
 const KEY_PRODUCT = Object.freeze({ productId: 'K7QW2ZP4XA', productSecret: 'mR4tQ8zLw2Vn6YpC1sHb9dKf' });
 const CERT_PRODUCT = Object.freeze({ productId: 'C3RT9PR0D1', productSecret: 'T0pS3cr3tPr0duct5ecretXYZ12' });
@@ -25,14 +24,6 @@ const BASE_DELAY_MS = 200;
 const MAX_DELAY_MS = 1500;
 /** Generous: the machine may be busy with another suite. */
 const STEP_MS = 60_000;
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
-  const address = server.address();
-  await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 interface CloudRun {
   cloud: RunningCloud;
