@@ -12,7 +12,7 @@ import {
   AUTH_MODES, CERTS_DIR, CLOCK_FLOOR_SECONDS, DEFAULT_TOPIC_LEAF, GATEWAY_HTTPS_PORT, HMAC_ALGORITHMS, LOGIN_LIFETIME_SECONDS, MQTT_TLS_PORT, REGISTER_APIS,
   brokerEndpoint, certFileNamesFor, clockIsPlausible, defaultTopic, deviceTopic, isAuthMode, isHmacAlgorithm, isRegisterApi, loginExpiry,
 } from '../../src/conventions/index.js';
-import { buildMqttLogin } from '../../src/protocol/mqtt-login.js';
+import { buildMqttLogin, type MqttLogin, type MqttLoginParams } from '../../src/protocol/mqtt-login.js';
 import { REGIONS } from '../../src/protocol/regions.js';
 import { dataTopic } from '../../host-sim/device.js';
 import { blankOut } from './support/source-scan.js';
@@ -121,7 +121,8 @@ describe('conventions: the facts', () => {
     assert.deepEqual(brokerEndpoint('K7QW2ZP4XA', 'china'), { host: 'K7QW2ZP4XA.iotcloud.tencentdevices.com', port: 8883 });
     assert.deepEqual(brokerEndpoint('K7QW2ZP4XA', 'europe'), { host: 'K7QW2ZP4XA.europe.iothub.tencentdevices.com', port: 8883 });
     for (const region of REGIONS) {
-      const login = buildMqttLogin({ productId: 'K7QW2ZP4XA', deviceName: 'd1', region, credential: { kind: 'cert', certificatePem: 'C', privateKeyPem: 'K' }, algorithm: 'hmacsha256', connIdRandom: new Uint8Array(8), expiry: 1 });
+      // A certificate login needs no HMAC, so no crypto primitives (the argument issue 14 adds) are passed.
+      const login = (buildMqttLogin as (p: MqttLoginParams, ...rest: unknown[]) => MqttLogin)({ productId: 'K7QW2ZP4XA', deviceName: 'd1', region, credential: { kind: 'cert', certificatePem: 'C', privateKeyPem: 'K' }, algorithm: 'hmacsha256', connIdRandom: new Uint8Array(8), expiry: 1 }, undefined);
       assert.deepEqual(brokerEndpoint('K7QW2ZP4XA', region), { host: login.host, port: login.port }, region);
     }
   });
