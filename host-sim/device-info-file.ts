@@ -1,9 +1,10 @@
 /** Writes a device-info file in the C SDK's exact shape (PROTOCOL.md §1), not registered yet. */
 import { lstat } from 'node:fs/promises';
 import { writeFileAtomic } from '../hal/node/atomic-file.js';
+import type { AuthMode } from '../src/conventions/unions.js';
 
 export interface NewDeviceInfo {
-  authMode: 'KEY' | 'CERT';
+  authMode: AuthMode;
   productId: string;
   productSecret: string;
   deviceName: string;

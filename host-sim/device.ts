@@ -9,14 +9,11 @@ import { IotError, isIotError } from '../src/errors.js';
 import { base64Decode } from '../src/encoding/base64.js';
 import { parseDeviceInfo, recordFromDeviceInfo, type DeviceInfo } from '../src/device/device-info.js';
 import type { DeviceRecord } from '../src/device/record.js';
-import { brokerHost } from '../src/protocol/regions.js';
 import { buildMqttLogin } from '../src/protocol/mqtt-login.js';
-import { CLOCK_FLOOR_SECONDS, provision, type ProvisionOptions, type ProvisionResult } from '../src/runner/provision.js';
+import { provision, type ProvisionOptions, type ProvisionResult } from '../src/runner/provision.js';
+import { CLOCK_FLOOR_SECONDS, defaultTopic, loginExpiry, type HmacAlgorithm } from '../src/conventions/index.js';
 import type { BrokerEndpoint } from './endpoint-url.js';
-import { MqttSession } from './mqtt-session.js';
-
-/** The login's expiry: an hour ahead, like Tencent's Java SDK (which uses ten minutes). */
-const LOGIN_LIFETIME_SECONDS = 3600;
+import { HostMqttSession } from './mqtt-session.js';
 
 export interface HostDevice {
   file: string;
@@ -79,14 +76,14 @@ export async function registerHostDevice(device: HostDevice, options: ProvisionO
 export interface ConnectDeviceOptions {
   /** Where to log in; default: the product's broker in the file's region, TLS 8883. */
   broker?: BrokerEndpoint;
-  algorithm?: 'hmacsha256' | 'hmacsha1';
+  algorithm?: HmacAlgorithm;
   timeoutMs?: number;
   /** Key devices: TLS-PSK (identity = client id, key = decoded secret), user name only — the C SDK's login. */
   tlsPsk?: boolean;
 }
 
 export interface ConnectedDevice {
-  session: MqttSession;
+  session: HostMqttSession;
   clientId: string;
   broker: BrokerEndpoint;
 }
@@ -104,16 +101,16 @@ export async function connectHostDevice(device: HostDevice, options: ConnectDevi
     credential,
     algorithm: options.algorithm ?? 'hmacsha256',
     connIdRandom: device.hal.random(8),
-    expiry: now + LOGIN_LIFETIME_SECONDS,
+    expiry: loginExpiry(now),
   }, device.hal.crypto);
-  const broker = options.broker ?? { host: brokerHost(device.record.productId, device.record.region), port: 8883, tls: true };
+  const broker = options.broker ?? { host: login.host, port: login.port, tls: true };
   if (!broker.tls && credential.kind === 'cert') throw new IotError('bad-input', 'a certificate device logs in with mutual TLS: use an mqtts:// broker');
   if (options.tlsPsk === true && credential.kind !== 'key') throw new IotError('bad-input', '--tls-psk is for key devices: a certificate device logs in with mutual TLS');
   if (options.tlsPsk === true && !broker.tls) throw new IotError('bad-input', '--tls-psk needs a TLS broker (mqtts://), not plain MQTT');
   // The C SDK sends no password over TLS-PSK: the handshake already proved the secret.
   const psk = options.tlsPsk === true && credential.kind === 'key' ? { identity: login.clientId, key: base64Decode(credential.deviceSecret) } : undefined;
   const caPem = device.hal.caPem;
-  const session = await MqttSession.open({
+  const session = await HostMqttSession.open({
     host: broker.host,
     port: broker.port,
     tls: broker.tls,
@@ -130,7 +127,7 @@ export async function connectHostDevice(device: HostDevice, options: ConnectDevi
   return { session, clientId: login.clientId, broker };
 }
 
-/** The device's own data topic, `<productId>/<deviceName>/data` (pub/sub). */
+/** The topic both apps publish to by default, `<productId>/<deviceName>/data` (pub/sub; conventions/topics.ts). */
 export function dataTopic(record: DeviceRecord): string {
-  return `${record.productId}/${record.deviceName}/data`;
+  return defaultTopic(record.productId, record.deviceName);
 }

@@ -3,6 +3,7 @@
  * (https://host:port, mqtts://host:port, mqtt://host:port for plain MQTT).
  */
 import { UsageError } from './usage-error.js';
+import { GATEWAY_HTTPS_PORT, MQTT_TLS_PORT } from '../src/conventions/endpoints.js';
 
 export interface GatewayEndpoint {
   host: string;
@@ -35,11 +36,11 @@ function parseOrigin(text: string, flag: string, schemes: Readonly<Record<string
 }
 
 export function parseGatewayUrl(text: string): GatewayEndpoint {
-  const { host, port } = parseOrigin(text, '--gateway', { 'https:': 443 });
+  const { host, port } = parseOrigin(text, '--gateway', { 'https:': GATEWAY_HTTPS_PORT });
   return { host, port };
 }
 
 export function parseBrokerUrl(text: string): BrokerEndpoint {
-  const { scheme, host, port } = parseOrigin(text, '--broker', { 'mqtts:': 8883, 'mqtt:': 1883 });
+  const { scheme, host, port } = parseOrigin(text, '--broker', { 'mqtts:': MQTT_TLS_PORT, 'mqtt:': 1883 });
   return { host, port, tls: scheme === 'mqtts:' };
 }

@@ -3,6 +3,7 @@
  * and what to do. The error's message never holds a secret (src/errors.ts); neither does anything added here.
  */
 import type { IotError } from '../src/errors.js';
+import { MQTT_TLS_PORT } from '../src/conventions/endpoints.js';
 
 export interface FailureContext {
   /** The device-info file, named in hints about it. */
@@ -43,7 +44,7 @@ function hint(error: IotError, context: FailureContext): string {
     case 'refused': return refusalHint(error, context);
     case 'clock': return 'set the system clock (e.g. enable NTP) and retry';
     case 'tls':
-      if (error.message.includes('does not speak TLS')) return context.step === 'connect' ? 'check that --broker is mqtts:// to the TLS port (8883), or mqtt:// for plain MQTT' : 'check that --gateway is https:// to the TLS port';
+      if (error.message.includes('does not speak TLS')) return context.step === 'connect' ? `check that --broker is mqtts:// to the TLS port (${MQTT_TLS_PORT}), or mqtt:// for plain MQTT` : 'check that --gateway is https:// to the TLS port';
       return error.message.includes('--ca') ? "for Tencent's own servers, check the host name and the system date" : "for a local cloud pass its CA with --ca FILE; for Tencent's own servers, check the host name and the system date";
     case 'transport': return context.step === 'connect' ? 'check --broker and the network, then retry' : 'check --gateway and the network, then retry';
     case 'timeout': return 'the network or the server is slow or unreachable; retry later';

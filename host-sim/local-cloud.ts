@@ -4,11 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startCloud } from './cloud/index.js';
+import type { AuthMode } from '../src/conventions/unions.js';
 
 export interface LocalCloud {
   productId: string;
   productSecret: string;
-  authMode: 'KEY' | 'CERT';
+  authMode: AuthMode;
   gatewayUrl: string;
   brokerUrl: string;
   caPem: string;
@@ -30,7 +31,7 @@ export function randomProductId(): string {
   return randomText(ID_ALPHABET, 10);
 }
 
-export async function startLocalCloud(authMode: 'KEY' | 'CERT', registerLimit?: number): Promise<LocalCloud> {
+export async function startLocalCloud(authMode: AuthMode, registerLimit?: number): Promise<LocalCloud> {
   const productId = randomProductId();
   const productSecret = randomText(SECRET_ALPHABET, 24);
   const cloud = await startCloud({

@@ -10,7 +10,7 @@ import { caPemFor, iotErrorFromNode, type Logger } from '../hal/node/index.js';
 import type { Credential } from '../hal/hal.js';
 import { pskClientTlsOptions, pskHandshakeRefusal, type PskCredential } from './tls-psk-client.js';
 
-export interface MqttSessionOptions {
+export interface HostMqttSessionOptions {
   host: string;
   port: number;
   tls: boolean;
@@ -48,7 +48,12 @@ export interface ReceivedMessage {
   payload: Uint8Array;
 }
 
-export class MqttSession {
+/**
+ * The host simulator's MQTT session: every operation waits for the broker's acknowledgement (CONNACK, SUBACK,
+ * PUBACK) and reports a refusal as an IotError; `end()` disconnects. Not the firmware's `MqttSession`
+ * (hal/moddable/mqtt-session.ts), whose publish is fire-and-forget and which reports the drop through `closed`.
+ */
+export class HostMqttSession {
   readonly #client: MqttClient;
   readonly #endpoint: string;
   readonly #timeoutMs: number;
@@ -72,7 +77,7 @@ export class MqttSession {
   }
 
   /** Connects and logs in; resolves after CONNACK accepted. Rejects 'refused', 'tls', 'transport', 'timeout'. */
-  static open(options: MqttSessionOptions): Promise<MqttSession> {
+  static open(options: HostMqttSessionOptions): Promise<HostMqttSession> {
     const endpoint = `${options.host}:${options.port}`;
     const clientOptions: IClientOptions = {
       protocol: options.tls ? 'mqtts' : 'mqtt',
@@ -111,7 +116,7 @@ export class MqttSession {
         clearTimeout(timer);
         client.removeListener('connect', onConnect);
         if (error === undefined) {
-          resolve(new MqttSession(client, endpoint, options.timeoutMs));
+          resolve(new HostMqttSession(client, endpoint, options.timeoutMs));
         } else {
           client.end(true);
           reject(error);

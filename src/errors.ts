@@ -82,6 +82,9 @@ export class IotError extends Error {
 // XS preloads modules into flash and freezes them: an Error subclass must not assign `this.name` in its
 // constructor (the inherited `name` is frozen), so `name` lives on the prototype instead.
 Object.defineProperty(IotError.prototype, 'name', { value: 'IotError', writable: false, enumerable: false });
+// Frozen like Moddable's modules freeze theirs: nothing can redefine `retryable` or `toJSON` (which keeps
+// secrets out of `--json` output) for every error at once.
+Object.freeze(IotError.prototype);
 
 /** True when `value` is an IotError (works across bundles, where `instanceof` may not). */
 export function isIotError(value: unknown): value is IotError {

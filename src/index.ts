@@ -17,9 +17,13 @@ export { hexEncode, hexDecode } from './encoding/hex.js';
 export { utf8Encode, utf8Decode } from './encoding/utf8.js';
 export { concatBytes, asciiBytes } from './encoding/bytes.js';
 
+// What both apps share: unions, default topics, clock floor, endpoints, login lifetime, certificate file names
+export { AUTH_MODES, REGISTER_APIS, HMAC_ALGORITHMS, isAuthMode, isRegisterApi, isHmacAlgorithm, DEFAULT_TOPIC_LEAF, deviceTopic, defaultTopic, CLOCK_FLOOR_SECONDS, clockIsPlausible, GATEWAY_HTTPS_PORT, LOGIN_LIFETIME_SECONDS, brokerEndpoint, loginExpiry, CERTS_DIR } from './conventions/index.js';
+export type { AuthMode, RegisterApi, HmacAlgorithm, TopicLeaf, Endpoint, CertFileNames } from './conventions/index.js';
+
 // Protocol (sans-I/O), device record, PKI and the runner
 export { REGIONS, parseRegion, gatewayHost, brokerHost } from './protocol/regions.js';
-export type { Region, RegisterApi } from './protocol/regions.js';
+export type { Region } from './protocol/regions.js';
 export { serializeHttpRequest } from './protocol/http-request.js';
 export type { HttpRequest } from './protocol/http-request.js';
 export { HttpResponseParser, MAX_RESPONSE_BYTES } from './protocol/http-response.js';
@@ -34,12 +38,12 @@ export { connIdFromRandom, mqttUsername, mqttPassword, buildMqttLogin, DEFAULT_S
 export type { MqttLogin, MqttLoginParams, MqttAlgorithm } from './protocol/mqtt-login.js';
 export { validateDeviceName, validateProductId, deviceNameFromMac } from './device/device-name.js';
 export { validateProductSecret } from './device/product-secret.js';
-export { parseDeviceInfo, keyNeedsRegistration, certFileNames, needsRegistration, certFileNamesFor, recordFromDeviceInfo, updateDeviceInfo } from './device/device-info.js';
-export type { DeviceInfo, CertFileNames } from './device/device-info.js';
+export { parseDeviceInfo, keyNeedsRegistration, certFileNames, certFileNamesFor, recordFromDeviceInfo, updateDeviceInfo } from './device/device-info.js';
+export type { DeviceInfo } from './device/device-info.js';
 export { MAX_STORED_CREDENTIAL_BYTES } from './device/record.js';
-export type { DeviceRecord, AuthMode } from './device/record.js';
+export type { DeviceRecord } from './device/record.js';
 export { pemToDer, derToPem } from './pki/pem.js';
 export { rsaPkcs1ToPkcs8 } from './pki/pkcs8.js';
 export { backoffDelay, uint32FromBytes } from './runner/backoff.js';
-export { provision, CLOCK_FLOOR_SECONDS } from './runner/provision.js';
+export { provision } from './runner/provision.js';
 export type { ProvisionOptions, ProvisionResult } from './runner/provision.js';

@@ -8,9 +8,10 @@ import SNTP from 'sntp';
 import Time from 'time';
 import Timer from 'timer';
 import { IotError } from '../../src/errors.js';
+import { CLOCK_FLOOR_SECONDS } from '../../src/conventions/clock.js';
 
-/** 2020-01-01T00:00:00Z: the core treats earlier times as "clock not set". */
-export const CLOCK_VALID_FROM = 1577836800;
+/** The core's clock floor (2020-01-01T00:00:00Z), under the name this module has always exported. */
+export const CLOCK_VALID_FROM = CLOCK_FLOOR_SECONDS;
 
 /** Whole Unix seconds from the platform clock. */
 export function unixSeconds(): number {

@@ -10,7 +10,8 @@ import type { DeviceRecord } from '../../src/device/record.js';
 import { buildMqttLogin } from '../../src/protocol/mqtt-login.js';
 import { backoffDelay, uint32FromBytes } from '../../src/runner/backoff.js';
 import { provision } from '../../src/runner/provision.js';
-import { CLOCK_VALID_FROM, syncClock } from './clock.js';
+import { CLOCK_FLOOR_SECONDS, defaultTopic, loginExpiry } from '../../src/conventions/index.js';
+import { syncClock } from './clock.js';
 import { tlsIdentityOf } from './credential-codec.js';
 import type { DeviceSettings } from './device-settings.js';
 import type { MqttSession, MqttSessionOptions } from './mqtt-session.js';
@@ -36,6 +37,7 @@ export interface DeviceAppContext {
 class StepFailure {
   constructor(readonly step: string, readonly cause: unknown) {}
 }
+Object.freeze(StepFailure.prototype);
 
 async function inStep<T>(step: string, action: () => Promise<T>): Promise<T> {
   try {
@@ -67,7 +69,7 @@ export async function runDevice(context: DeviceAppContext): Promise<void> {
       const record = await ensureCredential(context);
       const session = await inStep('mqtt', () => connect(context, record));
       failures = 0;
-      const topic = `${settings.productId}/${settings.deviceName}/event`;
+      const topic = defaultTopic(settings.productId, settings.deviceName);
       try {
         await inStep('mqtt', async () => {
           session.publish(topic, JSON.stringify({ type: 'hello', device: settings.deviceName, time: hal.now() }));
@@ -85,14 +87,14 @@ export async function runDevice(context: DeviceAppContext): Promise<void> {
       const step = failure instanceof StepFailure ? failure.step : 'app';
       report(step, `failed: ${describeError(failure instanceof StepFailure ? failure.cause : failure)}`);
     }
-    const delay = backoffDelay(Math.min(failures, 30), limits, uint32FromBytes(hal.random(4)));
+    const delay = backoffDelay(failures, limits, uint32FromBytes(hal.random(4)));
     report('retry', `next attempt in ${delay} ms (failures in a row: ${failures})`);
     await hal.sleep(delay);
   }
 }
 
 async function ensureClock(context: DeviceAppContext): Promise<void> {
-  if (context.hal.now() >= CLOCK_VALID_FROM) return;
+  if (context.hal.now() >= CLOCK_FLOOR_SECONDS) return;
   context.report('clock', `not set; asking SNTP server ${context.settings.sntpHost}`);
   const seconds = await (context.syncClock ?? syncClock)(context.settings.sntpHost, context.settings.timeoutMs);
   context.report('clock', `set to ${seconds}`);
@@ -148,7 +150,7 @@ async function connect(context: DeviceAppContext, record: DeviceRecord): Promise
     credential,
     algorithm: settings.algorithm,
     connIdRandom: hal.random(8),
-    expiry: hal.now() + 3600,
+    expiry: loginExpiry(hal.now()),
   }, hal.crypto);
   const host = settings.broker?.host ?? login.host;
   const port = settings.broker?.port ?? login.port;

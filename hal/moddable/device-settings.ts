@@ -6,13 +6,10 @@ import type { LogLevel } from '../hal.js';
 import { IotError } from '../../src/errors.js';
 import { deviceNameFromMac, validateDeviceName, validateProductId } from '../../src/device/device-name.js';
 import { parseRegion, type Region } from '../../src/protocol/regions.js';
-import type { AuthMode } from '../../src/device/record.js';
-import type { MqttAlgorithm } from '../../src/protocol/mqtt-login.js';
+import { GATEWAY_HTTPS_PORT, MQTT_TLS_PORT, type Endpoint } from '../../src/conventions/endpoints.js';
+import { isAuthMode, isHmacAlgorithm, isRegisterApi, type AuthMode, type HmacAlgorithm, type RegisterApi } from '../../src/conventions/unions.js';
 
-export interface Endpoint {
-  host: string;
-  port: number;
-}
+export type { Endpoint };
 
 export interface DeviceSettings {
   productId: string;
@@ -20,9 +17,9 @@ export interface DeviceSettings {
   deviceName: string;
   authMode: AuthMode;
   region: Region;
-  api: 'v1' | 'v2';
+  api: RegisterApi;
   /** v2 registration signature and MQTT password algorithm. */
-  algorithm: MqttAlgorithm;
+  algorithm: HmacAlgorithm;
   /** Registration gateway override (e.g. a local cloud); default from the region. */
   gateway: Endpoint | undefined;
   /** MQTT broker override; default `<productId>.<region host>:8883`. */
@@ -97,11 +94,11 @@ export function readDeviceSettings(config: Record<string, unknown>, mac: () => u
     throw new IotError('bad-input', 'config productSecret must be at least 16 printable ASCII characters');
   }
   const authText = (text(config, 'authMode') ?? 'KEY').toUpperCase();
-  if (authText !== 'KEY' && authText !== 'CERT') throw new IotError('bad-input', 'config authMode must be KEY or CERT');
+  if (!isAuthMode(authText)) throw new IotError('bad-input', 'config authMode must be KEY or CERT');
   const api = text(config, 'api') ?? 'v1';
-  if (api !== 'v1' && api !== 'v2') throw new IotError('bad-input', 'config api must be v1 or v2');
+  if (!isRegisterApi(api)) throw new IotError('bad-input', 'config api must be v1 or v2');
   const algorithm = text(config, 'algorithm') ?? 'hmacsha256';
-  if (algorithm !== 'hmacsha256' && algorithm !== 'hmacsha1') throw new IotError('bad-input', 'config algorithm must be hmacsha256 or hmacsha1');
+  if (!isHmacAlgorithm(algorithm)) throw new IotError('bad-input', 'config algorithm must be hmacsha256 or hmacsha1');
   const named = text(config, 'deviceName');
   const deviceName = named === undefined ? deviceNameFromMac(macAddress(mac)) : validateDeviceName(named);
   const gateway = text(config, 'gateway');
@@ -116,8 +113,8 @@ export function readDeviceSettings(config: Record<string, unknown>, mac: () => u
     region: parseRegion(text(config, 'region') ?? 'china'),
     api,
     algorithm,
-    gateway: gateway === undefined ? undefined : parseEndpoint(gateway, 'gateway', 443),
-    broker: broker === undefined ? undefined : parseEndpoint(broker, 'broker', 8883),
+    gateway: gateway === undefined ? undefined : parseEndpoint(gateway, 'gateway', GATEWAY_HTTPS_PORT),
+    broker: broker === undefined ? undefined : parseEndpoint(broker, 'broker', MQTT_TLS_PORT),
     caResource: text(config, 'ca'),
     caFile: text(config, 'caFile'),
     sntpHost: text(config, 'sntp') ?? 'pool.ntp.org',

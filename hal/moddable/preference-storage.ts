@@ -160,6 +160,7 @@ export class PreferenceStorage implements CredentialStorage {
     }
   }
 }
+Object.freeze(PreferenceStorage.prototype);
 
 /** Characters of the credential's text fields (PEM and Base64 are ASCII: characters = bytes). */
 function textBytes(value: StoredCredential): number {

@@ -266,3 +266,4 @@ class SecureByteStream implements ByteStream {
     this.#settleWaiter();
   }
 }
+Object.freeze(SecureByteStream.prototype);

@@ -136,7 +136,7 @@ export class Gateway {
   /** The `request` listener of the HTTPS server. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = req.url ?? '';
-    const api = path === V1_PATH ? 'v1' : path === V2_PATH ? 'v2' : apiOfPath(path);
+    const api = apiOfPath(path); // V1_PATH starts with /register, V2_PATH does not
     const requestId = randomUUID();
     this.#answer(req, path, api, requestId).then(
       (body) => this.#send(res, body, false),

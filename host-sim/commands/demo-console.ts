@@ -4,7 +4,7 @@
  * see the device, its registration, login and messages. Only when stdin and stdout are both terminals: a
  * script, a test or CI gets the demo that exits at once, as before. Bounded: it stops by itself.
  */
-import type { MqttSession } from '../mqtt-session.js';
+import type { HostMqttSession } from '../mqtt-session.js';
 
 /** How long the cloud stays up at most, waiting for the user. */
 export const DEMO_CONSOLE_MAX_MS = 30 * 60_000;
@@ -15,7 +15,7 @@ export function demoShouldWaitForUser(json: boolean, interactive: boolean): bool
 }
 
 /** Resolves when the user presses Enter or Ctrl-C, or after DEMO_CONSOLE_MAX_MS. Never rejects. */
-export function waitWhileUserLooks(say: (line: string) => void, consoleUrl: string, session: MqttSession, topic: string): Promise<void> {
+export function waitWhileUserLooks(say: (line: string) => void, consoleUrl: string, session: HostMqttSession, topic: string): Promise<void> {
   say(`The cloud keeps running with the device online: open ${consoleUrl} to see it. Press Enter or Ctrl-C to stop.`);
   return new Promise((resolve) => {
     let count = 0;

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Logger } from '../../hal/node/index.js';
 import { IotError, isIotError } from '../../src/errors.js';
 import { parseDeviceInfo } from '../../src/device/device-info.js';
+import type { AuthMode } from '../../src/conventions/unions.js';
 import { logLevelFrom, parseCommandArgs } from '../cli-args.js';
 import { CommandOutput, type CliIo } from '../cli-output.js';
 import { connectHostDevice, openHostDevice, registerHostDevice } from '../device.js';
@@ -39,7 +40,7 @@ const FLEET_OPTIONS = Object.freeze({
 interface FleetTarget {
   productId: string;
   productSecret: string;
-  authMode: 'KEY' | 'CERT';
+  authMode: AuthMode;
   region: string;
   /** Device names are `<prefix>-000001` … */
   prefix: string;

@@ -7,6 +7,7 @@
 import { REGISTER_USAGE } from '../usage.js';
 import { Logger } from '../../hal/node/index.js';
 import { gatewayHost } from '../../src/protocol/regions.js';
+import { CERTS_DIR, certFileNamesFor, GATEWAY_HTTPS_PORT } from '../../src/conventions/index.js';
 import { logLevelFrom, parseCommandArgs } from '../cli-args.js';
 import { CommandOutput, type CliIo } from '../cli-output.js';
 import { openHostDevice, registerHostDevice } from '../device.js';
@@ -40,14 +41,15 @@ export async function runRegister(argv: string[], io: CliIo): Promise<number> {
       return output.succeed({ ...identity, registered: false, alreadyRegistered: true });
     }
     context.step = 'register';
-    const gateway = options.gateway ?? { host: gatewayHost(device.record.region, options.api), port: 443 };
+    const gateway = options.gateway ?? { host: gatewayHost(device.record.region, options.api), port: GATEWAY_HTTPS_PORT };
     const started = Date.now();
     const result = await registerHostDevice(device, options);
     const ms = Date.now() - started;
     output.say(`registered ${identity.productId}/${identity.deviceName} (${identity.authMode}) with API ${options.api} at https://${gateway.host}:${gateway.port} in ${ms} ms (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`);
-    output.say(identity.authMode === 'KEY'
+    const certNames = identity.authMode === 'KEY' ? undefined : certFileNamesFor(identity.deviceName);
+    output.say(certNames === undefined
       ? `credential saved to ${file} (key_deviceinfo.deviceSecret, mode 0600)`
-      : `credential saved to certs/${identity.deviceName}_cert.crt and certs/${identity.deviceName}_private.key next to ${file} (key mode 0600)`);
+      : `credential saved to ${CERTS_DIR}/${certNames.devCertFile} and ${CERTS_DIR}/${certNames.devPrivateKeyFile} next to ${file} (key mode 0600)`);
     return output.succeed({ ...identity, registered: true, api: options.api, gateway: `https://${gateway.host}:${gateway.port}`, attempts: result.attempts, durationMs: ms });
   } catch (error) {
     return output.failAny(error, context);

@@ -2,6 +2,7 @@
 import { FILE_CAPS, readFailureReason, readRegularFile } from '../../hal/node/regular-file.js';
 import { IotError } from '../../src/errors.js';
 import type { ProvisionOptions } from '../../src/runner/provision.js';
+import { HMAC_ALGORITHMS, REGISTER_APIS, type RegisterApi } from '../../src/conventions/unions.js';
 import { parseGatewayUrl } from '../endpoint-url.js';
 import { requireOne } from '../cli-args.js';
 import { UsageError } from '../usage-error.js';
@@ -30,10 +31,10 @@ export const REGISTER_OPTIONS = Object.freeze({
 } as const);
 
 /** The runner's options from the command line (--api, --algorithm, --gateway, --force). */
-export function provisionOptionsFrom(values: { api?: string | undefined; algorithm?: string | undefined; gateway?: string | undefined; force?: boolean | undefined; 'max-attempts'?: string | undefined }): ProvisionOptions & { api: 'v1' | 'v2' } {
-  const api = requireOne(values.api, '--api', ['v1', 'v2'] as const, 'v1');
-  const algorithm = requireOne(values.algorithm, '--algorithm', ['hmacsha256', 'hmacsha1'] as const, 'hmacsha256');
-  const options: ProvisionOptions & { api: 'v1' | 'v2' } = { api, algorithm, force: values.force === true };
+export function provisionOptionsFrom(values: { api?: string | undefined; algorithm?: string | undefined; gateway?: string | undefined; force?: boolean | undefined; 'max-attempts'?: string | undefined }): ProvisionOptions & { api: RegisterApi } {
+  const api = requireOne(values.api, '--api', REGISTER_APIS, 'v1');
+  const algorithm = requireOne(values.algorithm, '--algorithm', HMAC_ALGORITHMS, 'hmacsha256');
+  const options: ProvisionOptions & { api: RegisterApi } = { api, algorithm, force: values.force === true };
   const attempts = values['max-attempts'];
   if (attempts !== undefined) {
     if (!/^[0-9]+$/.test(attempts) || Number(attempts) < 1 || Number(attempts) > 20) throw new UsageError(`--max-attempts must be a whole number from 1 to 20 (got "${attempts}")`);

@@ -13,6 +13,10 @@
  * The block loop is written for XS (see sha256.ts on why operation counts matter): state in locals, two
  * rounds per iteration, one array per round-key column, words in and out through DataView.
  * No padding is removed: the caller (Tencent's payload is zero-padded, cut to `len`) decides.
+ *
+ * Key sizes: Tencent's payload uses AES-128 only (the first 16 characters of the product secret), which has
+ * its own unrolled key expansion below. AES-192 and AES-256 are public API of `aesCbcDecrypt` all the same
+ * (SP 800-38A F.2.4 and F.2.6 vectors in the tests); their generic key expansion is about 25 lines.
  */
 import { IotError } from '../errors.js';
 
@@ -175,7 +179,9 @@ export function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array)
   let p1 = ivv.getInt32(4);
   let p2 = ivv.getInt32(8);
   let p3 = ivv.getInt32(12);
-  // Initialised (not just declared) so that V8 sees numbers only and keeps the loop on its fast path.
+  // Initialised, not just declared: this same loop runs on V8 in the host simulator, and V8 keeps it on its
+  // fast path only when every variable holds a number from the start. On XS the initialisers cost one byte code
+  // each, once per call, not per block.
   let c0 = 0, c1 = 0, c2 = 0, c3 = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   let t0 = 0, t1 = 0, t2 = 0, t3 = 0, r = 0, o = 0;
   for (o = 0; o < n; o += 16) {

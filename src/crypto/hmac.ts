@@ -23,6 +23,7 @@ function hmac(hashInto: HashInto, size: number, key: Uint8Array, message: Uint8A
     const k = new Uint8Array((keyLength + 72) & ~63);
     k.set(key);
     hashInto(k, keyLength, inner, 0);
+    k.fill(0); // the raw key (and its padding) is not left behind in freed memory
     keyLength = size;
   } else {
     inner.set(key);
@@ -44,6 +45,10 @@ function hmac(hashInto: HashInto, size: number, key: Uint8Array, message: Uint8A
   hashInto(inner, 64 + n, outer, 64);
   const out = new Uint8Array(size);
   hashInto(outer, 64 + size, out, 0);
+  // key ^ ipad and key ^ opad are the key itself to anyone who reads them: wipe both (RFC 2104 §5 asks that
+  // keys be protected; noble does the same). The inner digest in `outer` goes with them. Native fills: cheap.
+  inner.fill(0);
+  outer.fill(0);
   return out;
 }
 

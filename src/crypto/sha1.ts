@@ -12,14 +12,22 @@
  * - the working variables' roles are rotated in the source, so a round assigns only e and b;
  * - big-endian words are read and written with DataView (one native call each).
  */
+import { IotError } from '../errors.js';
 
 /**
- * Hashes `m[0, n)` into `out[at, at + 20)`. `m` must be zero from `n` on and (n + 72) & ~63 bytes long: the
- * padding (§5.1.1) is written into it in place, which spares HMAC a copy.
+ * Hashes `m[0, n)` into `out[at, at + 20)`. `m` must be (n + 72) & ~63 bytes long: the padding (§5.1.1) is
+ * written into it in place (bytes n and up are overwritten), which spares HMAC a copy. Not in the public
+ * barrel (src/index.ts): HMAC's entry to the hash. The sizes are checked, since a wrong one would hash the
+ * wrong padding and give a wrong digest without any error; the bytes from n on are cleared here (one native
+ * fill), so what the caller left there cannot change the digest.
  */
 export function sha1Into(m: Uint8Array, n: number, out: Uint8Array, at: number): void {
   const size = m.length;
+  if ((n >>> 0) !== n || size !== ((n + 72) & ~63) || (at >>> 0) !== at || at + 20 > out.length) {
+    throw new IotError('bad-input', 'sha1Into: m must be (n + 72) & ~63 bytes and out must have 20 bytes from at');
+  }
   const v = new DataView(m.buffer, m.byteOffset, size);
+  m.fill(0, n + 1, size - 8);
   m[n] = 0x80;
   v.setInt32(size - 8, n / 0x20000000); // bit length, high word (ToInt32 drops the fraction)
   v.setInt32(size - 4, n << 3); // bit length, low word

@@ -16,6 +16,7 @@
  * - K is four 16-word tables so that a round reads `k[r]` instead of `K[t + r]`.
  * Do not "tidy" this into loops over arrays without measuring it on XS first (bench/ and the XS tests).
  */
+import { IotError } from '../errors.js';
 
 /**
  * FIPS 180-4 §4.2.2 round constants: the first 32 bits of the fractional parts of the cube roots of the first
@@ -35,12 +36,19 @@ const K: readonly Int32Array[] = (() => {
 })();
 
 /**
- * Hashes `m[0, n)` into `out[at, at + 32)`. `m` must be zero from `n` on and (n + 72) & ~63 bytes long:
- * the padding (§5.1.1) is written into it in place, which spares HMAC a copy.
+ * Hashes `m[0, n)` into `out[at, at + 32)`. `m` must be (n + 72) & ~63 bytes long: the padding (§5.1.1) is
+ * written into it in place (bytes n and up are overwritten), which spares HMAC a copy. Not in the public
+ * barrel (src/index.ts): HMAC's entry to the hash. The sizes are checked, since a wrong one would hash the
+ * wrong padding and give a wrong digest without any error; the bytes from n on are cleared here (one native
+ * fill), so what the caller left there cannot change the digest.
  */
 export function sha256Into(m: Uint8Array, n: number, out: Uint8Array, at: number): void {
   const size = m.length;
+  if ((n >>> 0) !== n || size !== ((n + 72) & ~63) || (at >>> 0) !== at || at + 32 > out.length) {
+    throw new IotError('bad-input', 'sha256Into: m must be (n + 72) & ~63 bytes and out must have 32 bytes from at');
+  }
   const v = new DataView(m.buffer, m.byteOffset, size);
+  m.fill(0, n + 1, size - 8);
   m[n] = 0x80;
   v.setInt32(size - 8, n / 0x20000000); // bit length, high word (ToInt32 drops the fraction)
   v.setInt32(size - 4, n << 3); // bit length, low word

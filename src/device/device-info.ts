@@ -21,6 +21,8 @@ import { validateDeviceName, validateProductId } from './device-name.js';
 import { findDuplicateKey } from './json-duplicates.js';
 import { validateProductSecret } from './product-secret.js';
 import type { AuthMode, DeviceRecord } from './record.js';
+import { certFileNamesFor, type CertFileNames } from '../conventions/cert-files.js';
+import { isAuthMode } from '../conventions/unions.js';
 
 export interface DeviceInfo {
   authMode: AuthMode;
@@ -37,10 +39,9 @@ export interface DeviceInfo {
   devPrivateKeyFile: string | undefined;
 }
 
-export interface CertFileNames {
-  devCertFile: string;
-  devPrivateKeyFile: string;
-}
+// The C SDK's certificate file names are a convention both apps share (conventions/cert-files.ts).
+export { certFileNamesFor } from '../conventions/cert-files.js';
+export type { CertFileNames } from '../conventions/cert-files.js';
 
 /** Values the C SDK's samples ship with; any `YOUR_…` upper-case word counts (a Base64 secret never has `_`). */
 // A RegExp is made where it is used, never kept in a module constant: a preloaded module's RegExp lives in XS's
@@ -97,7 +98,7 @@ const BYTE_ORDER_MARK = '\uFEFF';
 
 function parseAuthMode(value: unknown): AuthMode {
   if (typeof value !== 'string') throw new IotError('bad-input', 'auth_mode is missing (expected "KEY" or "CERT")');
-  if (value !== 'KEY' && value !== 'CERT') throw new IotError('bad-input', 'auth_mode must be "KEY" or "CERT" (upper case, as the C SDK writes it)');
+  if (!isAuthMode(value)) throw new IotError('bad-input', 'auth_mode must be "KEY" or "CERT" (upper case, as the C SDK writes it)');
   return value;
 }
 
@@ -154,22 +155,6 @@ export function keyNeedsRegistration(info: DeviceInfo): boolean {
 export function certFileNames(info: DeviceInfo): CertFileNames | undefined {
   if (isPlaceholder(info.devCertFile) || isPlaceholder(info.devPrivateKeyFile)) return undefined;
   return { devCertFile: info.devCertFile!.trim(), devPrivateKeyFile: info.devPrivateKeyFile!.trim() };
-}
-
-/**
- * The whole "not registered yet" rule. `fileExists` answers for the bare cert file names (the platform knows
- * where they live); it is only called for certificate products.
- */
-export function needsRegistration(info: DeviceInfo, fileExists: (name: string) => boolean): boolean {
-  if (info.authMode === 'KEY') return keyNeedsRegistration(info);
-  const names = certFileNames(info);
-  return names === undefined || !fileExists(names.devCertFile) || !fileExists(names.devPrivateKeyFile);
-}
-
-/** The names the C SDK gives the files of a certificate credential (it stores them under `certs/`). */
-export function certFileNamesFor(deviceName: string): CertFileNames {
-  validateDeviceName(deviceName);
-  return { devCertFile: `${deviceName}_cert.crt`, devPrivateKeyFile: `${deviceName}_private.key` };
 }
 
 /**

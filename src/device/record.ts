@@ -3,9 +3,10 @@
  * region, and — once registered — its credential.
  */
 import type { Credential } from '../../hal/hal.js';
+import type { AuthMode } from '../conventions/unions.js';
 import type { Region } from '../protocol/regions.js';
 
-export type AuthMode = 'KEY' | 'CERT';
+export type { AuthMode };
 
 export interface DeviceRecord {
   productId: string;

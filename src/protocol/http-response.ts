@@ -80,7 +80,6 @@ export class HttpResponseParser {
   #status = 0;
   #reason = '';
   #headers: Record<string, string> = {};
-  #closeDelimited = false;
   #body: Uint8Array[] = [];
   #remaining = 0;
   /** How far the pending head has been searched for its end already. */
@@ -297,7 +296,6 @@ export class HttpResponseParser {
     }
     const connection = has('connection') ? headers['connection']!.toLowerCase().split(',').map((s) => s.trim()) : [];
     if (http10 || connection.includes('close')) {
-      this.#closeDelimited = true;
       this.#state = 'eof';
       return;
     }
@@ -321,9 +319,8 @@ export class HttpResponseParser {
     this.#body = [];
     this.#pending = new Uint8Array(0);
   }
-
-  /** True when the body was delimited by the end of the stream (useful for logs and tests). */
-  get closeDelimited(): boolean {
-    return this.#closeDelimited;
-  }
 }
+
+// Like Moddable's own modules: a frozen prototype cannot be patched behind the parser's back, and XS keeps it
+// in flash when the module is preloaded.
+Object.freeze(HttpResponseParser.prototype);

@@ -9,17 +9,20 @@ import { hexEncode } from '../encoding/hex.js';
 import { utf8Encode } from '../encoding/utf8.js';
 import { validateDeviceName, validateProductId } from '../device/device-name.js';
 import { brokerHost, type Region } from './regions.js';
+import { MQTT_TLS_PORT } from '../conventions/endpoints.js';
+import type { HmacAlgorithm } from '../conventions/unions.js';
 
 /** The C SDK's application id; Tencent's Java SDK uses 12010126. */
 export const DEFAULT_SDK_APP_ID = '21010406';
-export const MQTT_TLS_PORT = 8883;
+export { MQTT_TLS_PORT };
 export const CONN_ID_LENGTH = 5;
 
 const CONN_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** 248 = 4 × 62: bytes below it map to the alphabet uniformly; 248..255 are rejected. */
 const UNBIASED_LIMIT = 248;
 
-export type MqttAlgorithm = 'hmacsha1' | 'hmacsha256';
+/** The MQTT password's algorithm: the shared HMAC union (conventions/unions.ts). */
+export type MqttAlgorithm = HmacAlgorithm;
 
 export interface MqttLogin {
   clientId: string;

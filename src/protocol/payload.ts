@@ -9,6 +9,7 @@ import { asciiBytes } from '../encoding/bytes.js';
 import { utf8Decode } from '../encoding/utf8.js';
 import { pemToDer } from '../pki/pem.js';
 import { field, parseResponseObject } from './response-json.js';
+import type { AuthMode } from '../conventions/unions.js';
 
 export interface EncryptedPayload {
   /** Base64 of the AES-128-CBC ciphertext. */
@@ -72,7 +73,7 @@ function checkPem(text: string, labels: readonly string[], name: string): void {
  * (`clientCert`, `clientKey`); a type that does not match `authMode` is `bad-response` and says which.
  * The secret values are checked for shape (Base64, PEM) but never quoted in an error.
  */
-export function parseCredentialPlaintext(text: string, authMode: 'KEY' | 'CERT'): Credential {
+export function parseCredentialPlaintext(text: string, authMode: AuthMode): Credential {
   if (authMode !== 'KEY' && authMode !== 'CERT') throw new IotError('bad-input', 'authMode must be KEY or CERT');
   const json = parseResponseObject(text, 'decrypted payload');
   const type = field(json, 'encryptionType');

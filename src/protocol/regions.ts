@@ -5,10 +5,11 @@
  * under `iothub`. They are copied from Tencent's SDKs, so they sit in one frozen table here.
  */
 import { IotError } from '../errors.js';
+import { isRegisterApi, type RegisterApi } from '../conventions/unions.js';
 
 export type Region = 'china' | 'us-east' | 'europe' | 'ap-bangkok';
 
-export type RegisterApi = 'v1' | 'v2';
+export type { RegisterApi };
 
 interface RegionHosts {
   /** API v1 (`/register/dev`) gateway. */
@@ -46,7 +47,7 @@ export function parseRegion(text: unknown): Region {
 export function gatewayHost(region: Region, api: RegisterApi): string {
   const hosts = HOSTS[region];
   if (hosts === undefined) throw new IotError('bad-input', 'unknown region');
-  if (api !== 'v1' && api !== 'v2') throw new IotError('bad-input', 'api must be v1 or v2');
+  if (!isRegisterApi(api)) throw new IotError('bad-input', 'api must be v1 or v2');
   return hosts[api];
 }
 

@@ -12,10 +12,12 @@ import type { HttpRequest } from './http-request.js';
 import type { EncryptedPayload } from './payload.js';
 import { hostWithoutPort, validateNonce, validateRegisterIdentity, validateTimestamp, type RegisterIdentity } from './register-params.js';
 import { field, isJsonObject, lengthField, optionalStringField, parseResponseObject } from './response-json.js';
+import type { HmacAlgorithm } from '../conventions/unions.js';
 
 export const V2_REGISTER_PATH = '/device/register';
 
-export type V2Algorithm = 'hmacsha256' | 'hmacsha1';
+/** The v2 signature algorithms: the shared HMAC union (src/conventions/unions.ts). */
+export type V2Algorithm = HmacAlgorithm;
 
 function checkAlgorithm(algorithm: unknown): V2Algorithm {
   if (algorithm !== 'hmacsha256' && algorithm !== 'hmacsha1') throw new IotError('unsupported', 'algorithm must be hmacsha256 or hmacsha1');

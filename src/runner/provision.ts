@@ -21,6 +21,7 @@ import { MAX_NONCE, hostWithoutPort } from '../protocol/register-params.js';
 import { buildV1RegisterRequest, parseV1RegisterResponse } from '../protocol/register-v1.js';
 import { buildV2RegisterRequest, parseV2RegisterResponse, type V2Algorithm } from '../protocol/register-v2.js';
 import { backoffDelay, uint32FromBytes } from './backoff.js';
+import { CLOCK_FLOOR_SECONDS } from '../conventions/clock.js';
 
 export interface ProvisionOptions {
   /** Registration API; v1 (the C SDK's) by default. */
@@ -55,8 +56,8 @@ export interface ProvisionResult {
   attempts: number;
 }
 
-/** 2020-01-01T00:00:00Z. A clock before it has not been set (SNTP not done), so TLS dates cannot be checked. */
-export const CLOCK_FLOOR_SECONDS = 1577836800;
+/** 2020-01-01T00:00:00Z (src/conventions/clock.ts): a clock before it has not been set, so TLS dates cannot be checked. */
+export { CLOCK_FLOOR_SECONDS };
 
 interface Settings {
   api: RegisterApi;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import {
-  certFileNames, certFileNamesFor, keyNeedsRegistration, needsRegistration, parseDeviceInfo, recordFromDeviceInfo, updateDeviceInfo,
+  certFileNames, certFileNamesFor, keyNeedsRegistration, parseDeviceInfo, recordFromDeviceInfo, updateDeviceInfo,
 } from '../../src/device/device-info.js';
 import { deviceNameFromMac, validateDeviceName } from '../../src/device/device-name.js';
 import { expectIotError } from './support/expect-iot-error.js';
@@ -57,7 +57,6 @@ describe('device-info file', () => {
     }
     const registered = parseDeviceInfo(file({ key_deviceinfo: { deviceSecret: 'zDUa5wy4XFn2EbJ8Zwj/og==' } }));
     assert.equal(keyNeedsRegistration(registered), false);
-    assert.equal(needsRegistration(registered, () => assert.fail('no file check in key mode')), false);
     assert.deepEqual(recordFromDeviceInfo(registered).credential, { kind: 'key', deviceSecret: 'zDUa5wy4XFn2EbJ8Zwj/og==' });
   });
 
@@ -67,18 +66,15 @@ describe('device-info file', () => {
     expectIotError(() => parseDeviceInfo(file({ productSecret: 'YOUR_PRODUCT_SECRET' })), 'bad-input', /placeholder/);
   });
 
-  it('exposes the cert file names and asks the platform whether they exist', () => {
+  it('exposes the cert file names only when both are real names', () => {
     const cert = (block: unknown): string => file({ auth_mode: 'CERT', cert_deviceinfo: block });
     for (const block of [{}, { devCertFile: 'a.crt' }, { devCertFile: 'a.crt', devPrivateKeyFile: 'YOUR_DEVICE_PRIVATE_KEY_FILE_NAME' }, { devCertFile: '', devPrivateKeyFile: 'b.key' }]) {
       const info = parseDeviceInfo(cert(block));
       assert.equal(certFileNames(info), undefined);
-      assert.equal(needsRegistration(info, () => true), true);
     }
     const info = parseDeviceInfo(cert({ devCertFile: 'd_cert.crt', devPrivateKeyFile: 'd_private.key' }));
     assert.equal(keyNeedsRegistration(info), false);
     assert.deepEqual(certFileNames(info), { devCertFile: 'd_cert.crt', devPrivateKeyFile: 'd_private.key' });
-    assert.equal(needsRegistration(info, () => true), false);
-    assert.equal(needsRegistration(info, (name) => name !== 'd_private.key'), true);
     assert.deepEqual(recordFromDeviceInfo(info, { certificatePem: 'C', privateKeyPem: 'K' }).credential, { kind: 'cert', certificatePem: 'C', privateKeyPem: 'K' });
   });
 

@@ -10,6 +10,7 @@ import { appEntry, bundleForXs, libraryEntry } from './device-bundle.js';
 import { DeviceHost } from './device-host.js';
 import { CERT_PRODUCT, KEY_PRODUCT, startLocalCloud, type LocalCloud } from './cloud-fixture.js';
 import { FakeFlash } from './fake-flash.js';
+import { dataTopic } from '../../host-sim/device.js';
 
 describe('firmware on XS against the local cloud: provisioning and login', function () {
   this.timeout(120_000);
@@ -73,7 +74,9 @@ describe('firmware on XS against the local cloud: provisioning and login', funct
     assert.equal(login.secure?.serverName, 'localhost');
     assert.equal(login.secure?.protocolVersion, 0x303);
     assert.equal(login.secure?.hasClientCertificate, false);
-    assert.deepEqual(device.published.map((message) => message.topic), [`${KEY_PRODUCT.productId}/${name}/event`]);
+    // PROTOCOL.md §6's pub/sub topic, and the very topic the host simulator's demo publishes to (issue 16).
+    assert.deepEqual(device.published.map((message) => message.topic), [`${KEY_PRODUCT.productId}/${name}/data`]);
+    assert.equal(device.published[0]!.topic, dataTopic({ productId: KEY_PRODUCT.productId, productSecret: '', deviceName: name, authMode: 'KEY', region: 'china' }));
     assert.equal(JSON.parse(device.published[0]!.payload).type, 'hello');
     // The credential is in flash, and no secret reached a trace line.
     const stored = await storedCredential(flash);

@@ -164,9 +164,10 @@ describe("the firmware on Moddable's simulator (mcconfig -p lin, mcsim)", functi
     newUnit();
     const run = await cloud();
     const first = await boot(firmware.keyV1);
-    await first.trace.waitFor(/^tc-iot mqtt: hello published to K7QW2ZP4XA\/sim-key-01\/event$/, STEP_MS);
+    await first.trace.waitFor(/^tc-iot mqtt: hello published to K7QW2ZP4XA\/sim-key-01\/data$/, STEP_MS);
     assert.equal(count(run.events, /^register v1 K7QW2ZP4XA\/sim-key-01: ok \(new device/), 1);
     assert.equal(count(run.events, /^mqtt login K7QW2ZP4XAsim-key-01: ok \(key, TLS, device activated\)/), 1);
+    assert.equal(count(run.events, /^mqtt publish K7QW2ZP4XAsim-key-01 → K7QW2ZP4XA\/sim-key-01\/data: /), 1, 'the cloud received the hello on the shared default topic');
     assert.ok(first.trace.lines.includes('tc-iot register: registered after 1 attempt(s); key credential saved to flash'));
     assert.deepEqual(flashFiles(), ['tciot-a.0', 'tciot-a.h'], 'the credential is on disk: one data value and the header of slot a');
     assertNoSecrets(first, issuedSecrets(run));
@@ -187,7 +188,7 @@ describe("the firmware on Moddable's simulator (mcconfig -p lin, mcsim)", functi
     newUnit();
     const run = await cloud();
     const device = await boot(firmware.keyV2);
-    await device.trace.waitFor(/^tc-iot mqtt: hello published to K7QW2ZP4XA\/sim-key-02\/event$/, STEP_MS);
+    await device.trace.waitFor(/^tc-iot mqtt: hello published to K7QW2ZP4XA\/sim-key-02\/data$/, STEP_MS);
     assert.equal(count(run.events, /^register v2 K7QW2ZP4XA\/sim-key-02: ok/), 1);
     assert.equal(count(run.events, /^mqtt login K7QW2ZP4XAsim-key-02: ok \(key, TLS, device activated\)/), 1);
     assert.ok(device.trace.matching(/^tc-iot boot: .* api v2$/).length === 1);
@@ -199,7 +200,7 @@ describe("the firmware on Moddable's simulator (mcconfig -p lin, mcsim)", functi
     newUnit();
     const run = await cloud();
     const first = await boot(firmware.cert);
-    await first.trace.waitFor(/^tc-iot mqtt: hello published to C3RT9PR0D1\/sim-cert-01\/event$/, STEP_MS);
+    await first.trace.waitFor(/^tc-iot mqtt: hello published to C3RT9PR0D1\/sim-cert-01\/data$/, STEP_MS);
     assert.equal(count(run.events, /^register v1 C3RT9PR0D1\/sim-cert-01: ok/), 1);
     assert.equal(count(run.events, /^mqtt login C3RT9PR0D1sim-cert-01: ok \(certificate, TLS, device activated\)/), 1);
     assert.ok(first.trace.lines.includes('tc-iot mqtt: connecting to localhost:' + brokerPort + ' as C3RT9PR0D1sim-cert-01 (mutual TLS)'));
@@ -250,7 +251,7 @@ describe("the firmware on Moddable's simulator (mcconfig -p lin, mcsim)", functi
     assert.ok(delays.every((delay) => delay <= MAX_DELAY_MS), `delays ${delays.join(', ')}`);
     assert.deepEqual(flashFiles(), []);
     const run = await cloud({ stateDir });
-    await device.trace.waitFor(/^tc-iot mqtt: hello published to K7QW2ZP4XA\/sim-key-01\/event$/, STEP_MS);
+    await device.trace.waitFor(/^tc-iot mqtt: hello published to K7QW2ZP4XA\/sim-key-01\/data$/, STEP_MS);
     assert.equal(count(run.events, /^register v1 K7QW2ZP4XA\/sim-key-01: ok/), 1);
     assert.equal(count(run.events, /^mqtt login K7QW2ZP4XAsim-key-01: ok/), 1);
     assertNoSecrets(device, issuedSecrets(run));
