@@ -10,27 +10,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import { runCloudCommand } from '../../host-sim/cloud/cli.js';
+import { runCloudInProcess } from './run-cloud-in-process.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const PID = 'K7QW2ZP4XA';
 const SECRET = 'mR4tQ8zLw2Vn6YpC1sHb9dKf';
 
-async function runInProcess(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => { stdout += chunk.toString(); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += chunk.toString(); return true; }) as typeof process.stderr.write;
-  try {
-    const code = await runCloudCommand(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
 
 function servedLeaf(address: string, portNumber: number, ca: string): Promise<X509Certificate> {
   return new Promise((resolve, reject) => {
@@ -99,7 +84,7 @@ describe('cloud CLI: --host, --hostname, --tencent-hostnames', function () {
   ];
   for (const [what, args, message] of bad) {
     it(`${what}: exit 2, one line on stderr, nothing on stdout`, async () => {
-      const r = await runInProcess(['--products', productsPath, ...args]);
+      const r = await runCloudInProcess(['--products', productsPath, ...args]);
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '');
       const lines = r.stderr.split('\n').filter(Boolean);
@@ -110,14 +95,14 @@ describe('cloud CLI: --host, --hostname, --tencent-hostnames', function () {
 
   it('an address that is not this machine\'s: exit 1 with one clear line', async () => {
     // 192.0.2.0/24 is TEST-NET-1 (RFC 5737); .254 is not assigned to this machine.
-    const r = await runInProcess(['--products', productsPath, '--host', '192.0.2.254']);
+    const r = await runCloudInProcess(['--products', productsPath, '--host', '192.0.2.254']);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /cannot start: --host 192\.0\.2\.254 is not an address of this machine/);
   });
 
   it('--help names the new options', async () => {
-    const r = await runInProcess(['--help']);
+    const r = await runCloudInProcess(['--help']);
     assert.match(r.stdout, /\[--host ADDR\] \[--hostname NAME\]\.\.\. \[--tencent-hostnames\]/);
   });
 });

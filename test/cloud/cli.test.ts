@@ -9,25 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCloudCommand } from '../../host-sim/cloud/cli.js';
 import { connectKey, endClient, registerV1 } from './tc-client.js';
+import { runCloudInProcess } from './run-cloud-in-process.js';
 
-/** Runs the command in-process, capturing what it writes (each child process costs seconds of start-up). */
-async function runInProcess(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => { stdout += chunk.toString(); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += chunk.toString(); return true; }) as typeof process.stderr.write;
-  try {
-    const code = await runCloudCommand(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const PID = 'K7QW2ZP4XA';
@@ -148,7 +132,7 @@ describe('cloud CLI', function () {
   ];
   for (const [what, args, message] of bad) {
     it(`${what}: exit 2, one line on stderr, nothing on stdout`, async () => {
-      const r = await runInProcess(args());
+      const r = await runCloudInProcess(args());
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '');
       const lines = r.stderr.split('\n').filter(Boolean);
@@ -162,7 +146,7 @@ describe('cloud CLI', function () {
     await new Promise<void>((resolve) => blocker.listen(0, resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const r = await runInProcess(['--products', productsPath, '--port', String(port)]);
+      const r = await runCloudInProcess(['--products', productsPath, '--port', String(port)]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /cannot start: a port is already in use/);
       assert.equal(r.stdout, '');
@@ -172,7 +156,7 @@ describe('cloud CLI', function () {
   });
 
   it('--help prints the usage on stdout and exits 0', async () => {
-    const r = await runInProcess(['--help']);
+    const r = await runCloudInProcess(['--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^usage: tc-iot-device cloud --products FILE/);
   });

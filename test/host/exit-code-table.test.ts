@@ -7,9 +7,8 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { assertBuilt, CERT_PRODUCT, cSdkDeviceInfo, KEY_PRODUCT, ROOT, runCli, startTestCloud, uniqueName, writeDeviceFile, type CliRun, type TestCloud } from './helpers.js';
+import { assertBuilt, closedPort, oneLine, CERT_PRODUCT, cSdkDeviceInfo, KEY_PRODUCT, ROOT, runCli, startTestCloud, uniqueName, writeDeviceFile, type CliRun, type TestCloud } from './helpers.js';
 
 /** The first column of the README table that starts `| exit | meaning | examples |`. */
 function readmeExitCodes(): number[] {
@@ -18,21 +17,6 @@ function readmeExitCodes(): number[] {
   assert.ok(start >= 0, 'README has the exit-code table');
   const table = readme.slice(start).split('\n\n')[0]!;
   return [...table.matchAll(/^\| (\d+) \|/gm)].map((match) => Number(match[1]));
-}
-
-function oneLine(run: CliRun): string {
-  assert.equal(run.stdout, '', `nothing on stdout, got: ${run.stdout}`);
-  const lines = run.stderr.split('\n').filter((line) => line !== '');
-  assert.equal(lines.length, 1, `one line on stderr, got:\n${run.stderr}`);
-  return lines[0]!;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 interface Case {

@@ -7,24 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { dirname, join } from 'node:path';
-import { assertBuilt, CERT_PRODUCT, cSdkDeviceInfo, KEY_PRODUCT, PRECREATED_PRODUCT, readJson, runCli, runCliInProcess, startTestCloud, uniqueName, writeDeviceFile, type CliRun, type TestCloud } from './helpers.js';
-
-/** Exactly one line on stderr, nothing on stdout. */
-function oneLine(run: CliRun): string {
-  assert.equal(run.stdout, '', 'nothing on stdout');
-  const lines = run.stderr.split('\n').filter((line) => line !== '');
-  assert.equal(lines.length, 1, `one line on stderr, got:\n${run.stderr}`);
-  return lines[0]!;
-}
-
-/** A port on which nothing listens (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { assertBuilt, closedPort, oneLine, CERT_PRODUCT, cSdkDeviceInfo, KEY_PRODUCT, PRECREATED_PRODUCT, readJson, runCli, runCliInProcess, startTestCloud, uniqueName, writeDeviceFile, type TestCloud } from './helpers.js';
 
 describe('tc-iot-device failures: exit codes and one clear line', function () {
   this.timeout(60000);

@@ -2,9 +2,11 @@
  * Shared by the end-to-end tests: run the BUILT CLI (bin/tc-iot-device.js → dist/cli.js) as a child process,
  * start the local cloud in-process, and write device-info files into a temp folder.
  */
+import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,4 +114,21 @@ export async function runCliInProcess(args: string[]): Promise<CliRun> {
   let stderr = '';
   const code = await cli.main(args, { stdout: (text) => { stdout += text; }, stderr: (text) => { stderr += text; }, stderrIsTTY: false });
   return { code, stdout, stderr };
+}
+
+/** Exactly one line on stderr, nothing on stdout: how every CLI failure must look. */
+export function oneLine(run: CliRun): string {
+  assert.equal(run.stdout, '', `nothing on stdout, got: ${run.stdout}`);
+  const lines = run.stderr.split('\n').filter((line) => line !== '');
+  assert.equal(lines.length, 1, `one line on stderr, got:\n${run.stderr}`);
+  return lines[0]!;
+}
+
+/** A port on which nothing listens (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
