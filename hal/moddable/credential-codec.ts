@@ -14,6 +14,7 @@
  */
 import type { Credential, StoredCredential } from '../hal.js';
 import { IotError } from '../../src/errors.js';
+import { concatBytes } from '../../src/encoding/bytes.js';
 import { utf8Decode, utf8Encode } from '../../src/encoding/utf8.js';
 import { derToPem, pemToDer } from '../../src/pki/pem.js';
 import { rsaPkcs1ToPkcs8 } from '../../src/pki/pkcs8.js';
@@ -64,15 +65,7 @@ export function encodeStoredCredential(value: StoredCredential): Uint8Array {
   } else {
     throw new IotError('bad-input', 'credential must be a key credential (deviceSecret) or a cert credential (certificatePem, privateKeyPem)');
   }
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 export function decodeStoredCredential(bytes: Uint8Array): StoredCredential {

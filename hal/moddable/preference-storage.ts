@@ -25,6 +25,7 @@ import { flash } from 'tc-iot-platform';
 import type { CredentialStorage, StoredCredential } from '../hal.js';
 import { IotError } from '../../src/errors.js';
 import { MAX_STORED_CREDENTIAL_BYTES } from '../../src/device/record.js';
+import { constantTimeEqual } from '../../src/crypto/constant-time.js';
 import { crc32 } from './crc32.js';
 import { decodeStoredCredential, encodeStoredCredential } from './credential-codec.js';
 
@@ -99,7 +100,7 @@ export class PreferenceStorage implements CredentialStorage {
   /** Reads `slot` back from flash: it must hold exactly `generation` and `record`, else a `storage` error. */
   #verifySlot(slot: SlotName, generation: number, record: Uint8Array): void {
     const read = this.#readSlot(slot);
-    if (read.state !== 'valid' || read.generation !== generation || !sameBytes(read.record, record)) {
+    if (read.state !== 'valid' || read.generation !== generation || !constantTimeEqual(read.record, record)) {
       throw new IotError('storage', `the credential read back from flash is not what was written (${read.state === 'valid' ? 'different content' : `slot ${read.state}`}); it is not saved`);
     }
   }
@@ -171,12 +172,6 @@ function textBytes(value: StoredCredential): number {
     if (typeof text === 'string') total += text.length;
   }
   return total;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function encodeHeader(generation: number, record: Uint8Array): ArrayBuffer {

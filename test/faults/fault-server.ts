@@ -148,6 +148,17 @@ export class FaultServer {
     this.#timers.add(timer);
   }
 
+  /** Writes `chunk` every 5 ms while the client keeps reading, 1 MiB at most: the body of an oversized answer. */
+  #pourFiller(tls: TLSSocket, chunk: string | Buffer): void {
+    let sent = 0;
+    this.#every(5, () => {
+      if (tls.destroyed || sent >= 1024 * 1024) return false;
+      tls.write(chunk);
+      sent += chunk.length;
+      return true;
+    });
+  }
+
   #answerGateway(fault: Exclude<GatewayFault, 'refused'>, tls: TLSSocket, raw: Socket, options: FaultServerOptions): void {
     const credential = JSON.stringify({ encryptionType: 2, psk: options.issuedSecret });
     const sealed = sealPayload(options.productSecret, credential);
@@ -179,14 +190,7 @@ export class FaultServer {
       case 'oversized': {
         // Announces 10 MB and sends up to 1 MiB of it while the client keeps reading.
         tls.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{"code":0,"message":"');
-        let sent = 0;
-        const chunk = 'a'.repeat(16 * 1024);
-        this.#every(5, () => {
-          if (tls.destroyed || sent >= 1024 * 1024) return false;
-          tls.write(chunk);
-          sent += chunk.length;
-          return true;
-        });
+        this.#pourFiller(tls, 'a'.repeat(16 * 1024));
         return;
       }
       case 'malformed-json':
@@ -234,14 +238,7 @@ export class FaultServer {
       case 'oversized': {
         // A packet announcing 256 MB, then filler while the client reads (bounded at 1 MiB).
         tls.write(Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f]));
-        let sent = 0;
-        const chunk = Buffer.alloc(16 * 1024, 0x41);
-        this.#every(5, () => {
-          if (tls.destroyed || sent >= 1024 * 1024) return false;
-          tls.write(chunk);
-          sent += chunk.length;
-          return true;
-        });
+        this.#pourFiller(tls, Buffer.alloc(16 * 1024, 0x41));
         return;
       }
       case 'malformed-packet':

@@ -14,11 +14,11 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCloud, type RunningCloud } from '../../host-sim/cloud/index.js';
-import { ensureModdableSdk, type ModdableSdk } from '../../scripts/moddable-sdk.js';
+import type { ModdableSdk } from '../../scripts/moddable-sdk.js';
 import { bundleForXs, userAppEntry } from '../device/device-bundle.js';
 import { DeviceHost } from '../device/device-host.js';
 import { leafSignedBy } from './certs.js';
-import { buildFirmware, freePort, REPO_ROOT, startSimulator } from './simulator.js';
+import { buildFirmware, freePort, REPO_ROOT, simulatorSdk, startSimulator } from './simulator.js';
 
 const PROBE_MAIN = join(REPO_ROOT, 'test/moddable/probe/main.js');
 const PRODUCT = Object.freeze({ productId: 'K7QW2ZP4XA', productSecret: 'mR4tQ8zLw2Vn6YpC1sHb9dKf' });
@@ -41,7 +41,7 @@ describe('the xsnap fakes against the real Moddable modules (same probe, same se
   let appDir: string;
 
   before(async () => {
-    sdk = await ensureModdableSdk((line) => process.stderr.write(`  moddable-sdk: ${line}\n`));
+    sdk = await simulatorSdk();
     work = mkdtempSync(join(tmpdir(), 'tc-iot-probe-'));
     const stateDir = join(work, 'cloud');
     cloud = await startCloud({ products: { products: [{ ...PRODUCT, authMode: 'KEY', dynamicRegistration: 'auto', devices: [] }] }, statePath: join(stateDir, 'state.json') });

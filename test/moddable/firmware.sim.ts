@@ -13,9 +13,9 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCloud, type RunningCloud } from '../../host-sim/cloud/index.js';
-import { ensureModdableSdk, type ModdableSdk } from '../../scripts/moddable-sdk.js';
+import type { ModdableSdk } from '../../scripts/moddable-sdk.js';
 import { leafSignedBy, selfSignedCaPem } from './certs.js';
-import { buildFirmware, freePort, REPO_ROOT, startSimulator, type RunningSimulator } from './simulator.js';
+import { buildFirmware, freePort, REPO_ROOT, simulatorSdk, startSimulator, type RunningSimulator } from './simulator.js';
 
 const KEY_PRODUCT = Object.freeze({ productId: 'K7QW2ZP4XA', productSecret: 'mR4tQ8zLw2Vn6YpC1sHb9dKf' });
 const CERT_PRODUCT = Object.freeze({ productId: 'C3RT9PR0D1', productSecret: 'T0pS3cr3tPr0duct5ecretXYZ12' });
@@ -46,7 +46,7 @@ describe("the firmware on Moddable's simulator (mcconfig -p lin, mcsim)", functi
   let cloudEvents: string[] = [];
 
   before(async function () {
-    sdk = await ensureModdableSdk((line) => process.stderr.write(`  moddable-sdk: ${line}\n`));
+    sdk = await simulatorSdk();
     work = mkdtempSync(join(tmpdir(), 'tc-iot-sim-'));
     flashDir = join(work, 'flash');
     trustedCa = join(work, 'trusted-ca.pem');

@@ -8,10 +8,10 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureModdableSdk, type ModdableSdk } from '../../scripts/moddable-sdk.js';
+import type { ModdableSdk } from '../../scripts/moddable-sdk.js';
 import { vectors } from '../vectors/tencent.js';
 import { writeCryptoApp } from './crypto-app.js';
-import { buildFirmware, startSimulator } from './simulator.js';
+import { buildFirmware, simulatorSdk, startSimulator } from './simulator.js';
 
 describe("native crypto on Moddable's simulator (crypt, hmac)", function () {
   this.timeout(600_000);
@@ -20,7 +20,7 @@ describe("native crypto on Moddable's simulator (crypt, hmac)", function () {
   let lines: string[] = [];
 
   before(async () => {
-    sdk = await ensureModdableSdk((line) => process.stderr.write(`  moddable-sdk: ${line}\n`));
+    sdk = await simulatorSdk();
     work = mkdtempSync(join(tmpdir(), 'tc-iot-crypto-app-'));
     const mcSo = await buildFirmware(sdk, 'crypto-app', {}, await writeCryptoApp(work));
     const simulator = await startSimulator(sdk, mcSo);

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
-import { cacheRoot, type ModdableSdk } from '../../scripts/moddable-sdk.js';
+import { cacheRoot, ensureModdableSdk, type ModdableSdk } from '../../scripts/moddable-sdk.js';
 import { XsbugListener } from './xsbug-listener.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -36,6 +36,17 @@ function runTool(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: s
     child.on('error', reject);
     child.on('close', (code) => resolveRun({ code, output: Buffer.concat(chunks).toString('utf8') }));
   });
+}
+
+let suiteSdk: Promise<ModdableSdk> | undefined;
+
+/**
+ * The SDK for the simulator suites, prepared once per process (mocha runs every suite in one): the checks of
+ * prerequisites and of the tarball's sha256 are not repeated for each file.
+ */
+export function simulatorSdk(): Promise<ModdableSdk> {
+  suiteSdk ??= ensureModdableSdk((line) => process.stderr.write(`  moddable-sdk: ${line}\n`));
+  return suiteSdk;
 }
 
 /** A TCP port free on loopback now (for servers whose port a firmware build must know in advance). */

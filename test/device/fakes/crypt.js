@@ -4,8 +4,8 @@
 // buffers in (ArrayBuffer or views), ArrayBuffers out; BlockCipher('AES') refuses a key that is not 16, 24 or
 // 32 bytes ("bad key size"); Mode('CBC') without padding decrypts whole blocks only, and its result holds just
 // those (a 20-byte input gives 16 bytes — found by the probe: an earlier fake returned 20).
-import { aesCbcDecrypt, sha1, sha256 } from '../../../dist/core.js';
-import { bytesOf, joined } from './buffer-bytes.js';
+import { aesCbcDecrypt, concatBytes, sha1, sha256 } from '../../../dist/core.js';
+import { bytesOf } from './buffer-bytes.js';
 
 const DIGESTS = { SHA1: { run: sha1, blockSize: 64, outputSize: 20 }, SHA256: { run: sha256, blockSize: 64, outputSize: 32 } };
 
@@ -21,7 +21,7 @@ export class Digest {
     this.#parts.push(bytesOf(data));
   }
   close() {
-    const all = joined(this.#parts);
+    const all = concatBytes(...this.#parts);
     this.#parts = [];
     return this.#kind.run(all).slice().buffer;
   }

@@ -1,7 +1,7 @@
 // Fake Moddable "hmac" (modules/crypt/etc/hmac.js): HMAC over a Digest, `process(...items)` → ArrayBuffer,
 // computed by the core's JavaScript (dist/core.js) for the fake Digest's type.
-import { hmacSha1, hmacSha256 } from '../../../dist/core.js';
-import { bytesOf, joined } from './buffer-bytes.js';
+import { concatBytes, hmacSha1, hmacSha256 } from '../../../dist/core.js';
+import { bytesOf } from './buffer-bytes.js';
 
 export default class HMAC {
   #run;
@@ -11,7 +11,7 @@ export default class HMAC {
     this.#key = bytesOf(key);
   }
   process(...items) {
-    return this.#run(this.#key, joined(items.map(bytesOf))).slice().buffer;
+    return this.#run(this.#key, concatBytes(...items.map(bytesOf))).slice().buffer;
   }
 }
 Object.freeze(HMAC.prototype);
