@@ -22,18 +22,19 @@ export { AUTH_MODES, REGISTER_APIS, HMAC_ALGORITHMS, isAuthMode, isRegisterApi, 
 export type { AuthMode, RegisterApi, HmacAlgorithm, TopicLeaf, Endpoint, CertFileNames } from './conventions/index.js';
 
 // Protocol (sans-I/O), device record, PKI and the runner
-export { REGIONS, parseRegion, gatewayHost, brokerHost } from './protocol/regions.js';
+export { REGIONS, parseRegion, gatewayHost, gatewayTrust, brokerHost } from './protocol/regions.js';
 export type { Region } from './protocol/regions.js';
 export { serializeHttpRequest } from './protocol/http-request.js';
 export type { HttpRequest } from './protocol/http-request.js';
 export { HttpResponseParser, MAX_RESPONSE_BYTES } from './protocol/http-response.js';
 export type { HttpResponse } from './protocol/http-response.js';
 export { MAX_NONCE, hostWithoutPort } from './protocol/register-params.js';
+export { parseRegisterResponse, registerVerdictError, isUnavailableStatus } from './protocol/register-response.js';
+export type { RegisterVerdict, RegisterAnswer, RegisterAccepted, RegisterRefused, RegisterUnavailable } from './protocol/register-response.js';
 export { v1SignSource, v1Signature, buildV1RegisterRequest, parseV1RegisterResponse, V1_REGISTER_PATH } from './protocol/register-v1.js';
 export { v2StringToSign, v2Signature, buildV2RegisterRequest, parseV2RegisterResponse, V2_REGISTER_PATH } from './protocol/register-v2.js';
 export type { V2Algorithm } from './protocol/register-v2.js';
 export { decryptPayload, parseCredentialPlaintext } from './protocol/payload.js';
-export type { EncryptedPayload } from './protocol/payload.js';
 export { connIdFromRandom, mqttUsername, mqttPassword, buildMqttLogin, DEFAULT_SDK_APP_ID, MQTT_TLS_PORT } from './protocol/mqtt-login.js';
 export type { MqttLogin, MqttLoginParams, MqttAlgorithm } from './protocol/mqtt-login.js';
 export { validateDeviceName, validateProductId, deviceNameFromMac } from './device/device-name.js';

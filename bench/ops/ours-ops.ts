@@ -29,6 +29,7 @@ export const keyModeFlow: BenchOps['keyModeFlow'] = (input) => {
   }, c.jsCrypto);
   if (request.body.length === 0) throw new Error('unreachable');
   const answer = c.parseV1RegisterResponse(input.responseText);
+  if (answer.kind !== 'accepted') throw new Error('the vector answer is a success');
   const credential = c.parseCredentialPlaintext(c.decryptPayload(input.productSecret, answer.payload, answer.len, c.jsCrypto), 'KEY');
   const login = c.buildMqttLogin({
     productId: input.productId,

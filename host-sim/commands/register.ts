@@ -6,8 +6,7 @@
  */
 import { REGISTER_USAGE } from '../usage.js';
 import { Logger } from '../../hal/node/index.js';
-import { gatewayHost } from '../../src/protocol/regions.js';
-import { CERTS_DIR, certFileNamesFor, GATEWAY_HTTPS_PORT } from '../../src/conventions/index.js';
+import { CERTS_DIR, certFileNamesFor } from '../../src/conventions/index.js';
 import { logLevelFrom, parseCommandArgs } from '../cli-args.js';
 import { CommandOutput, type CliIo } from '../cli-output.js';
 import { openHostDevice, registerHostDevice } from '../device.js';
@@ -36,15 +35,16 @@ export async function runRegister(argv: string[], io: CliIo): Promise<number> {
     context.step = 'load';
     const device = await openHostDevice(file, { logger, ...(caPem === undefined ? {} : { caPem }) });
     const identity = { productId: device.record.productId, deviceName: device.record.deviceName, authMode: device.record.authMode, file };
-    if (device.record.credential !== undefined && !options.force) {
+    context.step = 'register';
+    const started = Date.now();
+    // provision() decides whether to register at all (a credential in the file and no --force: nothing is sent).
+    const result = await registerHostDevice(device, options);
+    const ms = Date.now() - started;
+    if (!result.registered) {
       output.say(`${identity.productId}/${identity.deviceName} is already registered (${file} holds its credential); nothing was sent. Use --force to register again.`);
       return output.succeed({ ...identity, registered: false, alreadyRegistered: true });
     }
-    context.step = 'register';
-    const gateway = options.gateway ?? { host: gatewayHost(device.record.region, options.api), port: GATEWAY_HTTPS_PORT };
-    const started = Date.now();
-    const result = await registerHostDevice(device, options);
-    const ms = Date.now() - started;
+    const gateway = result.gateway;
     output.say(`registered ${identity.productId}/${identity.deviceName} (${identity.authMode}) with API ${options.api} at https://${gateway.host}:${gateway.port} in ${ms} ms (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`);
     const certNames = identity.authMode === 'KEY' ? undefined : certFileNamesFor(identity.deviceName);
     output.say(certNames === undefined

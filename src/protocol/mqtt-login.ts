@@ -52,11 +52,19 @@ export function connIdFromRandom(bytes: Uint8Array): string {
   return out;
 }
 
+function checkSdkAppId(sdkAppId: unknown): void {
+  if (typeof sdkAppId !== 'string' || !/^[0-9]{1,16}$/.test(sdkAppId)) throw new IotError('bad-input', 'sdkAppId must be digits');
+}
+
+function checkExpiry(expiry: unknown): void {
+  if (typeof expiry !== 'number' || !Number.isSafeInteger(expiry) || expiry < 0) throw new IotError('bad-input', 'expiry must be a non-negative integer (Unix seconds)');
+}
+
 /** `<clientId>;<sdkAppId>;<connid>;<expiry>`. */
 export function mqttUsername(clientId: string, sdkAppId: string, connId: string, expiry: number): string {
-  if (!/^[0-9]{1,16}$/.test(sdkAppId)) throw new IotError('bad-input', 'sdkAppId must be digits');
-  if (!/^[A-Za-z0-9]{5}$/.test(connId)) throw new IotError('bad-input', 'connid must be 5 letters or digits');
-  if (typeof expiry !== 'number' || !Number.isSafeInteger(expiry) || expiry < 0) throw new IotError('bad-input', 'expiry must be a non-negative integer (Unix seconds)');
+  checkSdkAppId(sdkAppId);
+  if (typeof connId !== 'string' || !/^[A-Za-z0-9]{5}$/.test(connId)) throw new IotError('bad-input', 'connid must be 5 letters or digits');
+  checkExpiry(expiry);
   return `${clientId};${sdkAppId};${connId};${expiry}`;
 }
 
@@ -95,14 +103,16 @@ export interface MqttLoginParams {
 export function buildMqttLogin(p: MqttLoginParams, primitives: CryptoPrimitives): MqttLogin {
   validateProductId(p.productId);
   validateDeviceName(p.deviceName);
-  const clientId = `${p.productId}${p.deviceName}`;
-  const username = mqttUsername(clientId, p.sdkAppId ?? DEFAULT_SDK_APP_ID, connIdFromRandom(p.connIdRandom), p.expiry);
-  const login: MqttLogin = { clientId, username, host: brokerHost(p.productId, p.region), port: MQTT_TLS_PORT };
-  if (p.credential === null || typeof p.credential !== 'object') throw new IotError('bad-input', 'credential is missing');
-  if (p.credential.kind === 'key') {
-    login.password = mqttPassword(p.credential.deviceSecret, username, p.algorithm, primitives);
-  } else if (p.credential.kind !== 'cert') {
-    throw new IotError('bad-input', 'credential kind must be key or cert');
+  const sdkAppId = p.sdkAppId ?? DEFAULT_SDK_APP_ID;
+  checkSdkAppId(sdkAppId);
+  checkExpiry(p.expiry);
+  if (p.credential === null || typeof p.credential !== 'object' || (p.credential.kind !== 'key' && p.credential.kind !== 'cert')) {
+    throw new IotError('bad-input', 'credential must be a key or cert credential');
   }
+  const clientId = `${p.productId}${p.deviceName}`;
+  // Checked once above; connIdFromRandom checks its bytes and makes a valid connid by construction.
+  const username = `${clientId};${sdkAppId};${connIdFromRandom(p.connIdRandom)};${p.expiry}`;
+  const login: MqttLogin = { clientId, username, host: brokerHost(p.productId, p.region), port: MQTT_TLS_PORT };
+  if (p.credential.kind === 'key') login.password = mqttPassword(p.credential.deviceSecret, username, p.algorithm, primitives);
   return login;
 }

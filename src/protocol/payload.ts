@@ -11,16 +11,6 @@ import { pemToDer } from '../pki/pem.js';
 import { field, parseResponseObject } from './response-json.js';
 import type { AuthMode } from '../conventions/unions.js';
 
-export interface EncryptedPayload {
-  /** Base64 of the AES-128-CBC ciphertext. */
-  payload: string;
-  /** Plaintext length in bytes (the ciphertext is zero-padded to a multiple of 16). */
-  len: number;
-  requestId?: string;
-  /** v2 only: 0 = newly registered, 1 = the device existed. */
-  state?: number;
-}
-
 /** IV = sixteen ASCII '0' characters (0x30), as every Tencent SDK uses. */
 const IV_BYTE = 0x30;
 
@@ -35,9 +25,18 @@ const IV_BYTE = 0x30;
  */
 export function decryptPayload(productSecret: string, payload: string, len: number, primitives: CryptoPrimitives): string {
   if (typeof productSecret !== 'string' || productSecret.length < 16) throw new IotError('bad-input', 'productSecret must have at least 16 characters (its first 16 are the AES key)');
-  const key = asciiBytes(productSecret.slice(0, 16));
   if (typeof payload !== 'string') throw new IotError('bad-response', 'payload is not a string');
   if (typeof len !== 'number' || !Number.isSafeInteger(len) || len < 0) throw new IotError('bad-response', 'payload length is not a non-negative integer');
+  return openPayload(productSecret, payload, len, primitives);
+}
+
+/**
+ * Internal (not in the public surface): decryptPayload without its argument checks, for the runner, whose
+ * product secret was validated at its entry and whose `payload`/`len` come from parseRegisterResponse. What
+ * the server's bytes may still get wrong (Base64, block size, a `len` past the plaintext, UTF-8) is checked here.
+ */
+export function openPayload(productSecret: string, payload: string, len: number, primitives: CryptoPrimitives): string {
+  const key = asciiBytes(productSecret.slice(0, 16));
   let ciphertext: Uint8Array;
   try {
     ciphertext = base64Decode(payload);
@@ -75,6 +74,11 @@ function checkPem(text: string, labels: readonly string[], name: string): void {
  */
 export function parseCredentialPlaintext(text: string, authMode: AuthMode): Credential {
   if (authMode !== 'KEY' && authMode !== 'CERT') throw new IotError('bad-input', 'authMode must be KEY or CERT');
+  return credentialFromPlaintext(text, authMode);
+}
+
+/** Internal (not in the public surface): parseCredentialPlaintext for the runner, whose `authMode` is validated. */
+export function credentialFromPlaintext(text: string, authMode: AuthMode): Credential {
   const json = parseResponseObject(text, 'decrypted payload');
   const type = field(json, 'encryptionType');
   if (type !== 1 && type !== 2) throw new IotError('bad-response', 'decrypted payload has no encryptionType 1 or 2');

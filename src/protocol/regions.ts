@@ -5,6 +5,7 @@
  * under `iothub`. They are copied from Tencent's SDKs, so they sit in one frozen table here.
  */
 import { IotError } from '../errors.js';
+import type { TrustAnchor } from '../../hal/hal.js';
 import { isRegisterApi, type RegisterApi } from '../conventions/unions.js';
 
 export type Region = 'china' | 'us-east' | 'europe' | 'ap-bangkok';
@@ -49,6 +50,15 @@ export function gatewayHost(region: Region, api: RegisterApi): string {
   if (hosts === undefined) throw new IotError('bad-input', 'unknown region');
   if (!isRegisterApi(api)) throw new IotError('bad-input', 'api must be v1 or v2');
   return hosts[api];
+}
+
+/**
+ * Which CA vouches for a registration gateway: the v1 gateways present the self-signed "Tencent Iothub" root
+ * (as the broker does), the v2 gateway a public-web certificate (DigiCert Global Root CA). PROTOCOL.md §2, §3.
+ */
+export function gatewayTrust(api: RegisterApi): TrustAnchor {
+  if (!isRegisterApi(api)) throw new IotError('bad-input', 'api must be v1 or v2');
+  return api === 'v1' ? 'tencent-iothub' : 'public-web';
 }
 
 /** The MQTT broker of a product in a region (TLS port 8883). */

@@ -9,7 +9,7 @@ import { asciiBytes } from '../encoding/bytes.js';
 import { hexEncode } from '../encoding/hex.js';
 import { utf8Encode } from '../encoding/utf8.js';
 import type { HttpRequest } from './http-request.js';
-import type { EncryptedPayload } from './payload.js';
+import { refusal, type RegisterAccepted, type RegisterAnswer } from './register-answer.js';
 import { hostWithoutPort, validateRegisterIdentity, type RegisterIdentity } from './register-params.js';
 import { field, lengthField, optionalStringField, parseResponseObject } from './response-json.js';
 
@@ -44,6 +44,14 @@ export interface V1RegisterParams extends RegisterIdentity {
  */
 export function buildV1RegisterRequest(p: V1RegisterParams, primitives: CryptoPrimitives): HttpRequest {
   validateRegisterIdentity(p);
+  return composeV1RegisterRequest(p, primitives);
+}
+
+/**
+ * Internal (not in the public surface): buildV1RegisterRequest without its checks, for the runner, which
+ * validated the identity once at its own entry and makes the timestamp and nonce itself.
+ */
+export function composeV1RegisterRequest(p: V1RegisterParams, primitives: CryptoPrimitives): HttpRequest {
   const signature = v1Signature(p.productSecret, v1SignSource(p), primitives);
   const body = JSON.stringify({ deviceName: p.deviceName, nonce: p.nonce, productId: p.productId, timestamp: p.timestamp, signature });
   return {
@@ -56,25 +64,18 @@ export function buildV1RegisterRequest(p: V1RegisterParams, primitives: CryptoPr
 }
 
 /**
- * `{"code":0,"message":"","len":53,"payload":"…"}` → the payload. A non-zero `code` is a refusal
- * (`refused`, with the server's code, message and request id verbatim); anything malformed is `bad-response`.
- * The JSON `code` decides, not the HTTP status (the runner applies that rule).
+ * v1 body: `{"code":0,"message":"","len":53,"payload":"…"}` → accepted; a non-zero `code` → refused with the
+ * server's code, message and request id. Anything malformed → `bad-response`.
  */
-export function parseV1RegisterResponse(text: string): EncryptedPayload {
+export function parseV1RegisterResponse(text: string): RegisterAnswer {
   const json = parseResponseObject(text, 'v1 registration answer');
   const code = field(json, 'code');
   const requestId = optionalStringField(json, 'requestId');
   if (typeof code !== 'number' && typeof code !== 'string') throw new IotError('bad-response', 'v1 registration answer has no code');
-  if (code !== 0 && code !== '0') {
-    const serverMessage = optionalStringField(json, 'message');
-    const details: { serverCode: string | number; serverMessage?: string; requestId?: string } = { serverCode: code };
-    if (serverMessage !== undefined) details.serverMessage = serverMessage;
-    if (requestId !== undefined) details.requestId = requestId;
-    throw new IotError('refused', `registration refused by the server (code ${String(code)}${serverMessage ? `: ${serverMessage}` : ''})`, details);
-  }
+  if (code !== 0 && code !== '0') return refusal(code, optionalStringField(json, 'message'), requestId);
   const payload = field(json, 'payload');
   if (typeof payload !== 'string' || payload === '') throw new IotError('bad-response', 'v1 registration answer has no payload');
-  const result: EncryptedPayload = { payload, len: lengthField(field(json, 'len'), 'len') };
-  if (requestId !== undefined) result.requestId = requestId;
-  return result;
+  const accepted: RegisterAccepted = { kind: 'accepted', payload, len: lengthField(field(json, 'len'), 'len') };
+  if (requestId !== undefined) accepted.requestId = requestId;
+  return accepted;
 }

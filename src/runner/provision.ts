@@ -8,18 +8,18 @@
  * and a fresh credential is saved before anything may use it.
  */
 import type { ByteStream, Credential, Hal, TrustAnchor } from '../../hal/hal.js';
-import { IotError, isIotError, type IotErrorDetails } from '../errors.js';
-import { utf8Decode } from '../encoding/utf8.js';
+import { IotError, isIotError } from '../errors.js';
 import { validateDeviceName, validateProductId } from '../device/device-name.js';
 import { validateProductSecret } from '../device/product-secret.js';
 import type { DeviceRecord } from '../device/record.js';
 import { serializeHttpRequest, type HttpRequest } from '../protocol/http-request.js';
 import { HttpResponseParser, type HttpResponse } from '../protocol/http-response.js';
-import { decryptPayload, parseCredentialPlaintext, type EncryptedPayload } from '../protocol/payload.js';
-import { gatewayHost, parseRegion, type RegisterApi } from '../protocol/regions.js';
+import { credentialFromPlaintext, openPayload } from '../protocol/payload.js';
+import { gatewayHost, gatewayTrust, parseRegion, type RegisterApi } from '../protocol/regions.js';
 import { MAX_NONCE, hostWithoutPort } from '../protocol/register-params.js';
-import { buildV1RegisterRequest, parseV1RegisterResponse } from '../protocol/register-v1.js';
-import { buildV2RegisterRequest, parseV2RegisterResponse, type V2Algorithm } from '../protocol/register-v2.js';
+import { parseRegisterResponse, registerVerdictError } from '../protocol/register-response.js';
+import { composeV1RegisterRequest } from '../protocol/register-v1.js';
+import { composeV2RegisterRequest, type V2Algorithm } from '../protocol/register-v2.js';
 import { backoffDelay, uint32FromBytes } from './backoff.js';
 import { CLOCK_FLOOR_SECONDS } from '../conventions/clock.js';
 
@@ -54,6 +54,8 @@ export interface ProvisionResult {
   registered: boolean;
   /** Registration attempts made (0 when nothing had to be done). */
   attempts: number;
+  /** The gateway this call registered with, or would have (the region's, or `options.gateway`). */
+  gateway: { host: string; port: number };
 }
 
 /** 2020-01-01T00:00:00Z (src/conventions/clock.ts): a clock before it has not been set, so TLS dates cannot be checked. */
@@ -105,7 +107,7 @@ function resolveSettings(record: DeviceRecord, options: ProvisionOptions): Setti
     algorithm,
     host,
     port,
-    trust: api === 'v1' ? 'tencent-iothub' : 'public-web',
+    trust: gatewayTrust(api),
     force: options.force === true,
     maxAttempts: positiveInteger(options.maxAttempts, 5, 'maxAttempts'),
     baseDelayMs,
@@ -140,45 +142,6 @@ function nonceFrom(random: Uint8Array): number {
   return 1 + ((uint32FromBytes(random) & 0x7fffffff) % MAX_NONCE);
 }
 
-function withHttpStatus(error: IotError, httpStatus: number): IotError {
-  const details: IotErrorDetails = { httpStatus, cause: error.cause };
-  if (error.serverCode !== undefined) details.serverCode = error.serverCode;
-  if (error.serverMessage !== undefined) details.serverMessage = error.serverMessage;
-  if (error.requestId !== undefined) details.requestId = error.requestId;
-  return new IotError(error.code, error.message, details);
-}
-
-/**
- * The HTTP status and the JSON body together → the encrypted payload, or the right error:
- * - 5xx, 429, 408 → `unavailable` (retried);
- * - 2xx, and 4xx whose body is a Tencent answer → the body decides (success, or `refused` verbatim);
- * - 4xx without a Tencent answer → `refused` with the status; anything else → `bad-response`.
- */
-function interpretResponse(response: HttpResponse, api: RegisterApi): EncryptedPayload {
-  const status = response.status;
-  if (status >= 500 || status === 429 || status === 408) {
-    throw new IotError('unavailable', `gateway answered HTTP ${status}; will retry later`, { httpStatus: status });
-  }
-  const success = status >= 200 && status < 300;
-  const clientError = status >= 400 && status < 500;
-  if (!success && !clientError) throw new IotError('bad-response', `gateway answered unexpected HTTP ${status}`, { httpStatus: status });
-  const parse = api === 'v1' ? parseV1RegisterResponse : parseV2RegisterResponse;
-  let text: string;
-  try {
-    text = utf8Decode(response.body);
-  } catch (error) {
-    if (clientError) throw new IotError('refused', `gateway answered HTTP ${status}`, { httpStatus: status, cause: error });
-    throw new IotError('bad-response', 'gateway answer is not UTF-8 text', { httpStatus: status, cause: error });
-  }
-  try {
-    return parse(text);
-  } catch (error) {
-    if (!isIotError(error)) throw error;
-    if (clientError && error.code === 'bad-response') throw new IotError('refused', `gateway answered HTTP ${status}`, { httpStatus: status, cause: error });
-    throw withHttpStatus(error, status);
-  }
-}
-
 async function exchange(hal: Hal, stream: ByteStream, request: Uint8Array, deadlineMs: number): Promise<HttpResponse> {
   const started = hal.now();
   await stream.write(request);
@@ -197,7 +160,8 @@ async function registerOnce(hal: Hal, record: DeviceRecord, settings: Settings, 
   const timestamp = checkClock(hal.now());
   const nonce = nonceFrom(hal.random(4));
   const identity = { productId: record.productId, productSecret: record.productSecret, deviceName: record.deviceName, timestamp, nonce, host: settings.host };
-  const request: HttpRequest = settings.api === 'v1' ? buildV1RegisterRequest(identity, hal.crypto) : buildV2RegisterRequest({ ...identity, algorithm: settings.algorithm }, hal.crypto);
+  // The identity was validated once, at provision()'s entry; the timestamp and nonce are made here.
+  const request: HttpRequest = settings.api === 'v1' ? composeV1RegisterRequest(identity, hal.crypto) : composeV2RegisterRequest({ ...identity, algorithm: settings.algorithm }, hal.crypto);
   const bytes = serializeHttpRequest(request, settings.port);
   hal.log('info', `register ${record.productId}/${record.deviceName}: API ${settings.api} at ${settings.host}:${settings.port}, attempt ${attempt} of ${settings.maxAttempts}`);
   let stream: ByteStream;
@@ -219,9 +183,9 @@ async function registerOnce(hal: Hal, record: DeviceRecord, settings: Settings, 
     }
   }
   hal.log('info', `register ${record.productId}/${record.deviceName}: gateway answered HTTP ${response.status}`);
-  const encrypted = interpretResponse(response, settings.api);
-  const plaintext = decryptPayload(record.productSecret, encrypted.payload, encrypted.len, hal.crypto);
-  return parseCredentialPlaintext(plaintext, record.authMode);
+  const verdict = parseRegisterResponse(settings.api, response.status, response.body);
+  if (verdict.kind !== 'accepted') throw registerVerdictError(verdict);
+  return credentialFromPlaintext(openPayload(record.productSecret, verdict.payload, verdict.len, hal.crypto), record.authMode);
 }
 
 /**
@@ -235,11 +199,11 @@ export async function provision(hal: Hal, record: DeviceRecord, options: Provisi
   const who = `${record.productId}/${record.deviceName}`;
   if (record.credential !== undefined && !settings.force) {
     hal.log('info', `register ${who}: already holds a credential; not registering again`);
-    return { record, registered: false, attempts: 0 };
+    return { record, registered: false, attempts: 0, gateway: { host: settings.host, port: settings.port } };
   }
   validateProductSecret(record.productSecret);
   if (hal.crypto === null || typeof hal.crypto !== 'object') throw new IotError('bad-input', 'the HAL has no crypto primitives (hal.crypto): pass the platform\'s, or jsCrypto where it has none');
-  checkClock(hal.now());
+  // The clock is checked by each attempt, before anything is sent: it is the timestamp that gets signed.
   let attempt = 0;
   let credential: Credential;
   for (;;) {
@@ -272,5 +236,5 @@ export async function provision(hal: Hal, record: DeviceRecord, options: Provisi
     throw new IotError('storage', 'registered, but saving the credential failed; it was discarded (registering again is allowed until the first connect)', { cause: cause ?? error });
   }
   hal.log('info', `register ${who}: registered (${credential.kind} credential) and saved after ${attempt} attempt${attempt === 1 ? '' : 's'}`);
-  return { record: { ...record, credential }, registered: true, attempts: attempt };
+  return { record: { ...record, credential }, registered: true, attempts: attempt, gateway: { host: settings.host, port: settings.port } };
 }

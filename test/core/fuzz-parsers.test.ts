@@ -22,6 +22,7 @@ import { HttpResponseParser } from '../../src/protocol/http-response.js';
 import { decryptPayload, parseCredentialPlaintext } from '../../src/protocol/payload.js';
 import { parseV1RegisterResponse } from '../../src/protocol/register-v1.js';
 import { parseV2RegisterResponse } from '../../src/protocol/register-v2.js';
+import { parseRegisterResponse } from '../../src/protocol/register-response.js';
 import { encryptPayload } from './support/node-encrypt.js';
 import { vectors } from '../vectors/tencent.js';
 
@@ -110,13 +111,29 @@ describe('fuzzing the parsers (fast-check)', function () {
     assert.ok(parsed > 0, 'some inputs must still parse, or the mutations only test the error path');
   });
 
+  it(`whole gateway answers: ${RUNS.toLocaleString('en')} random statuses and bodies give a verdict or a bad-response IotError`, () => {
+    const verdicts = new Set<string>();
+    fc.assert(
+      fc.property(fc.constantFrom('v1' as const, 'v2' as const), fc.integer({ min: 100, max: 999 }), fc.oneof(jsonText.map((t) => new TextEncoder().encode(t)), fc.uint8Array({ maxLength: 300 })), (api, status, body) => {
+        try {
+          verdicts.add(parseRegisterResponse(api, status, body).kind);
+        } catch (error) {
+          assert.ok(isIotError(error) && error.code === 'bad-response' && error.httpStatus === status, `status ${status}: ${String(error)}`);
+        }
+        return true;
+      }),
+      params(3),
+    );
+    assert.deepEqual([...verdicts].sort(), ['accepted', 'refused', 'unavailable'], 'every verdict must be reached, or the generator only tests one path');
+  });
+
   it(`JSON answers, plaintexts and payloads: ${RUNS.toLocaleString('en')} random and mutated bodies give a value or an IotError`, () => {
     fc.assert(
       fc.property(jsonText, fc.integer({ min: -5, max: 200 }), (text, len) => {
         for (const parse of [parseV1RegisterResponse, parseV2RegisterResponse]) {
           onlyIotErrors(() => {
-            const payload = parse(text);
-            onlyIotErrors(() => parseCredentialPlaintext(decryptPayload(SECRET, payload.payload, payload.len, jsCrypto), 'KEY'));
+            const answer = parse(text);
+            if (answer.kind === 'accepted') onlyIotErrors(() => parseCredentialPlaintext(decryptPayload(SECRET, answer.payload, answer.len, jsCrypto), 'KEY'));
           });
         }
         onlyIotErrors(() => parseCredentialPlaintext(text, 'KEY'));

@@ -132,3 +132,21 @@ describe('every class in src/ and hal/moddable/ freezes its prototype in its own
     assert.deepEqual(unfrozen, []);
   });
 });
+
+describe('each check once: the public surface validates, internal helpers trust and are not exported', () => {
+  const INTERNAL = ['composeV1RegisterRequest', 'composeV2RegisterRequest', 'openPayload', 'credentialFromPlaintext'];
+
+  it('src/index.ts (dist/core.js) does not export the helpers that skip validation', async () => {
+    const surface = await import('../../src/index.js');
+    assert.deepEqual(INTERNAL.filter((name) => name in surface), []);
+  });
+
+  it('their public twins still refuse what the internal ones would trust', async () => {
+    const core = await import('../../src/index.js');
+    const identity = { productId: 'K7QW2ZP4XA', productSecret: 'mR4tQ8zLw2Vn6YpC1sHb9dKf', deviceName: 'sensor-0001', timestamp: 1700000000, nonce: 7, host: 'gateway.tencentdevices.com' };
+    assert.throws(() => core.buildV1RegisterRequest({ ...identity, nonce: 0 }, core.jsCrypto), { code: 'bad-input' });
+    assert.throws(() => core.buildV2RegisterRequest({ ...identity, algorithm: 'md5' as 'hmacsha1' }, core.jsCrypto), { code: 'unsupported' });
+    assert.throws(() => core.decryptPayload('short', 'QUJD', 3, core.jsCrypto), { code: 'bad-input' });
+    assert.throws(() => core.parseCredentialPlaintext('{}', 'PSK' as 'KEY'), { code: 'bad-input' });
+  });
+});

@@ -72,7 +72,7 @@ describe('provision (the runner) with a fake HAL', () => {
     const hal = track(fakeHal([]));
     const record = { ...keyRecord, credential: { kind: 'key' as const, deviceSecret: PSK } };
     const result = await provision(hal, record, {});
-    assert.deepEqual(result, { record, registered: false, attempts: 0 });
+    assert.deepEqual(result, { record, registered: false, attempts: 0, gateway: { host: 'gateway.tencentdevices.com', port: 443 } });
     assert.equal(hal.connects.length, 0);
     assert.equal(hal.saved.length, 0);
   });
@@ -87,7 +87,7 @@ describe('provision (the runner) with a fake HAL', () => {
     assert.equal(settled, false, 'must not resolve before the save completes');
     releaseSave();
     const result = await pending;
-    assert.deepEqual(result, { record: { ...keyRecord, credential: { kind: 'key', deviceSecret: PSK } }, registered: true, attempts: 1 });
+    assert.deepEqual(result, { record: { ...keyRecord, credential: { kind: 'key', deviceSecret: PSK } }, registered: true, attempts: 1, gateway: { host: 'gateway.tencentdevices.com', port: 443 } });
     assert.deepEqual(hal.saved, [{ productId: 'K7QW2ZP4XA', deviceName: 'sensor-0001', credential: { kind: 'key', deviceSecret: PSK } }]);
     assert.deepEqual(hal.connects, [{ host: 'gateway.tencentdevices.com', port: 443, serverName: 'gateway.tencentdevices.com', trust: 'tencent-iothub', timeoutMs: 10000 }]);
     assert.deepEqual(hal.events, ['connect', 'close', 'save-start', 'save-done']);

@@ -59,18 +59,15 @@ describe('registration API v1 (POST /register/dev)', () => {
   describe('parseV1RegisterResponse', () => {
     it('returns payload and len of a success answer', () => {
       const answer = parseV1RegisterResponse('{"code":0,"message":"","len":53,"payload":"QUJD","requestId":"r-9"}');
-      assert.deepEqual(answer, { payload: 'QUJD', len: 53, requestId: 'r-9' });
+      assert.deepEqual(answer, { kind: 'accepted', payload: 'QUJD', len: 53, requestId: 'r-9' });
     });
 
-    it('turns a non-zero code into refused, with code, message and request id verbatim', () => {
-      const e = expectIotError(() => parseV1RegisterResponse('{"code":1010,"message":"Check signature failed","requestId":"abc-123"}'), 'refused');
-      assert.equal(e.serverCode, 1010);
-      assert.equal(e.serverMessage, 'Check signature failed');
-      assert.equal(e.requestId, 'abc-123');
-      assert.equal(e.retryable, false);
-      const unknown = expectIotError(() => parseV1RegisterResponse('{"code":"1021"}'), 'refused');
-      assert.equal(unknown.serverCode, '1021');
-      assert.equal(unknown.serverMessage, undefined);
+    it('returns a non-zero code as a refusal value (not an exception), with code, message and request id verbatim', () => {
+      assert.deepEqual(parseV1RegisterResponse('{"code":1010,"message":"Check signature failed","requestId":"abc-123"}'),
+        { kind: 'refused', serverCode: 1010, serverMessage: 'Check signature failed', requestId: 'abc-123' });
+      assert.deepEqual(parseV1RegisterResponse('{"code":"1021"}'), { kind: 'refused', serverCode: '1021' });
+      // A refusal needs no payload: fields of a success answer next to a non-zero code are ignored.
+      assert.deepEqual(parseV1RegisterResponse('{"code":1021,"payload":"QUJD","len":3}'), { kind: 'refused', serverCode: 1021 });
     });
 
     it('gives bad-response for anything malformed', () => {

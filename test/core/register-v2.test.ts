@@ -56,15 +56,14 @@ describe('registration API v2 (POST /device/register)', () => {
 
   describe('parseV2RegisterResponse', () => {
     it('returns payload, len, request id and state of a success answer', () => {
-      assert.deepEqual(parseV2RegisterResponse('{"Response":{"Len":53,"Payload":"QUJD","RequestId":"r-1","State":1}}'), { payload: 'QUJD', len: 53, requestId: 'r-1', state: 1 });
-      assert.deepEqual(parseV2RegisterResponse('{"Response":{"Len":5,"Payload":"QUJD"}}'), { payload: 'QUJD', len: 5 });
+      assert.deepEqual(parseV2RegisterResponse('{"Response":{"Len":53,"Payload":"QUJD","RequestId":"r-1","State":1}}'), { kind: 'accepted', payload: 'QUJD', len: 53, requestId: 'r-1', state: 1 });
+      assert.deepEqual(parseV2RegisterResponse('{"Response":{"Len":5,"Payload":"QUJD"}}'), { kind: 'accepted', payload: 'QUJD', len: 5 });
     });
 
-    it('turns Response.Error into refused with code, message and request id verbatim', () => {
-      const e = expectIotError(() => parseV2RegisterResponse('{"Response":{"Error":{"Code":"InvalidParameterValue.SignatureFailed","Message":"sign failed"},"RequestId":"req-7"}}'), 'refused');
-      assert.equal(e.serverCode, 'InvalidParameterValue.SignatureFailed');
-      assert.equal(e.serverMessage, 'sign failed');
-      assert.equal(e.requestId, 'req-7');
+    it('returns Response.Error as a refusal value (not an exception), with code, message and request id verbatim', () => {
+      assert.deepEqual(parseV2RegisterResponse('{"Response":{"Error":{"Code":"InvalidParameterValue.SignatureFailed","Message":"sign failed"},"RequestId":"req-7"}}'),
+        { kind: 'refused', serverCode: 'InvalidParameterValue.SignatureFailed', serverMessage: 'sign failed', requestId: 'req-7' });
+      assert.deepEqual(parseV2RegisterResponse('{"Response":{"Error":{}}}'), { kind: 'refused' });
     });
 
     it('gives bad-response for anything malformed', () => {

@@ -262,6 +262,15 @@ function payloadGroup(c: Checks, vectors: TencentVectors): void {
         sameSecret('plaintext', c.fn<(s: string, p: string, l: number, crypto: object) => string>('decryptPayload')(v.productSecret, parsed.payload, parsed.len, c.crypto), v.plaintext)
       );
     });
+    c.check(`${label} whole answer (status + body bytes) → accepted verdict → plaintext`, () => {
+      const body = c.fn<(t: string) => Uint8Array>('utf8Encode')(JSON.stringify({ Response: { Len: v.Len, Payload: v.Payload, RequestId: 'req-xs-2' } }));
+      const verdict = c.fn<(api: string, status: number, body: Uint8Array) => EncryptedPayloadLike & { kind: string; httpStatus: number }>('parseRegisterResponse')('v2', 200, body);
+      return (
+        samePublic('kind', verdict.kind, 'accepted') ??
+        samePublic('httpStatus', verdict.httpStatus, 200) ??
+        sameSecret('plaintext', c.fn<(s: string, p: string, l: number, crypto: object) => string>('decryptPayload')(v.productSecret, verdict.payload, verdict.len, c.crypto), v.plaintext)
+      );
+    });
     c.check(`${label} credential (${mode})`, () => {
       const credential = c.fn<(t: string, m: string) => CredentialLike>('parseCredentialPlaintext')(v.plaintext, mode);
       if (credential.kind === 'key') return samePublic('kind', mode, 'KEY') ?? sameSecret('deviceSecret', credential.deviceSecret, expected.psk);
@@ -280,6 +289,11 @@ function payloadGroup(c: Checks, vectors: TencentVectors): void {
       }
       return 'accepted a credential of the wrong auth mode';
     });
+  });
+  c.check('v1 refusal (HTTP 200, code 1010) → a refused verdict value, the server\'s words verbatim', () => {
+    const body = c.fn<(t: string) => Uint8Array>('utf8Encode')('{"code":1010,"message":"Check signature failed","requestId":"r-xs"}');
+    const verdict = c.fn<(api: string, status: number, body: Uint8Array) => { kind: string; serverCode?: unknown; serverMessage?: unknown; requestId?: unknown }>('parseRegisterResponse')('v1', 200, body);
+    return samePublic('kind', verdict.kind, 'refused') ?? samePublic('serverCode', verdict.serverCode, 1010) ?? samePublic('serverMessage', verdict.serverMessage, 'Check signature failed') ?? samePublic('requestId', verdict.requestId, 'r-xs');
   });
 }
 
