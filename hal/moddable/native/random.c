@@ -15,7 +15,7 @@
  *   macOS    arc4random_buf(3): the kernel's CSPRNG; cannot fail.
  *   Windows  BCryptGenRandom with BCRYPT_USE_SYSTEM_PREFERRED_RNG (bcrypt.lib).
  *
- * JS (random.js): fillRandom(buffer) fills every byte of an ArrayBuffer or Uint8Array in place.
+ * JS (random.js): fillRandom(buffer) fills every byte of an ArrayBuffer, DataView or 1-byte typed array in place.
  */
 #include "xsPlatform.h"
 #include "xsmc.h"
@@ -77,7 +77,7 @@ void xs_tciot_random_fill(xsMachine *the)
 	void *data;
 	xsUnsignedValue length;
 
-	/* An ArrayBuffer or a Uint8Array (a view fills only its own bytes); anything else throws a TypeError. */
+	/* An ArrayBuffer, a DataView or a 1-byte typed array (a view: only its own bytes); else TypeError "invalid buffer". */
 	xsmcGetBufferWritable(xsArg(0), &data, &length);
 	if (length == 0)
 		return;
