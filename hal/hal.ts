@@ -144,7 +144,13 @@ export interface Hal {
    * core treats a value before 2020-01-01 as "clock not set" (code 'clock').
    */
   now(): number;
-  /** `length` cryptographically random bytes (hardware RNG on ESP32, node:crypto on the host). */
+  /**
+   * `length` cryptographically random bytes, from the platform's CSPRNG and never from Math.random:
+   * ESP32 — the hardware RNG (esp_fill_random; hal/moddable/native/random.c); Moddable's desktop simulators —
+   * getrandom(2) on Linux, arc4random_buf on macOS, BCryptGenRandom on Windows (the same native module; XS's
+   * Math.random there is unseeded libc rand(), the same sequence on every boot); the host — node:crypto's
+   * randomBytes. If its source fails, the Moddable HAL throws IotError 'unsupported', never weaker bytes.
+   */
   random(length: number): Uint8Array;
   /** Resolves after `ms` milliseconds (≥ 0). Never rejects. */
   sleep(ms: number): Promise<void>;

@@ -1,8 +1,9 @@
 /**
  * The HAL (hal/hal.ts) over Moddable modules: Preference storage, native crypt/hmac primitives, SecureSocket
- * streams, the Date/SNTP clock, Timer sleeps, Math.random bytes and `trace` logging.
+ * streams, the Date/SNTP clock, Timer sleeps, random bytes from the platform's CSPRNG and `trace` logging.
  */
 import Timer from 'timer';
+import fillRandom from 'tc-iot-random';
 import type { ConnectOptions, CredentialStorage, CryptoPrimitives, Hal, LogLevel } from '../hal.js';
 import { IotError } from '../../src/errors.js';
 import { clockIsSet, unixSeconds } from './clock.js';
@@ -27,13 +28,20 @@ export interface ModdableHalOptions {
 const SEVERITY: Readonly<Record<LogLevel | 'off', number>> = Object.freeze({ off: 0, error: 1, warn: 2, info: 3, debug: 4 });
 
 /**
- * Random bytes from `Math.random()`. On the ESP32, XS's Math.random draws on the hardware RNG (esp_random),
- * which is what the nonce and the MQTT connection id need; the device never generates keys itself.
- * (Moddable's `rng` module would be the alternative; it costs another module and gives the same source.)
+ * `length` random bytes from this SDK's native module (hal/moddable/native/random.c): esp_fill_random, the
+ * hardware RNG, on the ESP32; getrandom / arc4random_buf / BCryptGenRandom on the desktop simulators.
+ * Not Math.random: XS's Math.random is libc rand() on the simulators and never seeded, so every boot gave the
+ * same sequence there (SDK 8.2.3, test/moddable/random.sim.ts), and Moddable's `rng` is RC4 keyed from it.
+ * When the platform's source fails it throws IotError 'unsupported' rather than return weaker bytes.
  */
 export function randomBytes(length: number): Uint8Array {
   const bytes = new Uint8Array(length);
-  for (let i = 0; i < length; i++) bytes[i] = Math.floor(Math.random() * 256) & 0xff;
+  if (length === 0) return bytes;
+  try {
+    fillRandom(bytes);
+  } catch (error) {
+    throw new IotError('unsupported', `no cryptographic random bytes on this platform (${error instanceof Error ? error.message : String(error)})`);
+  }
   return bytes;
 }
 

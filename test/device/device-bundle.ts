@@ -27,6 +27,7 @@ const FAKES: Readonly<Record<string, string>> = Object.freeze({
   Resource: 'resource.js',
   crypt: 'crypt.js',
   hmac: 'hmac.js',
+  'tc-iot-random': 'random.js',
 });
 
 const cache = new Map<string, Promise<string>>();

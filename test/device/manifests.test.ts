@@ -49,6 +49,9 @@ const PLATFORM_BUILDS: Readonly<Record<string, string>> = Object.freeze({
   win: 'dist/device/platform-files.js',
 });
 
+/** This SDK's own native module (random bytes from the platform's CSPRNG), in both manifests for every platform. */
+const NATIVE_RANDOM = 'hal/moddable/native/random';
+
 function bareImports(file: string): string[] {
   const source = readFileSync(join(REPO_ROOT, file), 'utf8');
   return [...source.matchAll(/^import\s+[^'"]*['"]([^'"]+)['"]/gm)].map((match) => match[1]!);
@@ -64,7 +67,8 @@ describe('Moddable manifests', function () {
   for (const [name, bundle] of [['manifest.json', 'dist/device/main.js'], ['manifest_tc_iot_device.json', 'dist/device/tc-iot-device.js']] as const) {
     it(`${name}: builds for esp32, lin, mac and win — each maps "tc-iot-platform" to its build, and every import is provided by an included SDK manifest`, () => {
       const manifest = read(name);
-      assert.deepEqual(modulePaths(manifest), [`./${bundle.replace(/\.js$/, '')}`]);
+      assert.deepEqual(modulePaths(manifest), [`./${bundle.replace(/\.js$/, '')}`, `./${NATIVE_RANDOM}`]);
+      for (const ext of ['js', 'c']) assert.ok(existsSync(join(REPO_ROOT, `${NATIVE_RANDOM}.${ext}`)), `${NATIVE_RANDOM}.${ext} exists`);
       assert.ok(existsSync(join(REPO_ROOT, bundle)), `${bundle} is built (npm run build)`);
       const common = name === 'manifest.json' ? manifest.include! : [...manifest.include!, '$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/examples/manifest_net.json'];
       for (const [platform, platformBundle] of Object.entries(PLATFORM_BUILDS)) {
@@ -75,7 +79,7 @@ describe('Moddable manifests', function () {
         const included = [...common, ...(section.include ?? [])];
         for (const file of [bundle, platformBundle]) {
           for (const specifier of bareImports(file)) {
-            if (specifier === 'tc-iot-platform') continue;
+            if (specifier === 'tc-iot-platform' || specifier === 'tc-iot-random') continue;
             const provider = PROVIDER[specifier];
             assert.ok(provider, `${file} imports "${specifier}", which no known SDK manifest provides`);
             if (provider.startsWith('$(')) assert.ok(included.includes(provider), `${name} (${platform}) must include ${provider} for "${specifier}"`);
@@ -123,7 +127,7 @@ describe('Moddable manifests', function () {
 
   for (const [name, module, bundle] of [['manifest.json', 'main', 'dist/device/main.js'], ['manifest_tc_iot_device.json', 'tc-iot-device', 'dist/device/tc-iot-device.js']] as const) {
     it(`${name}: the preloaded module has no module-level mutable binding`, () => {
-      assert.deepEqual(read(name).preload, [module]);
+      assert.deepEqual(read(name).preload, [module, 'tc-iot-random']);
       const source = readFileSync(join(REPO_ROOT, bundle), 'utf8');
       assert.deepEqual(source.match(/^(let|var) /gm) ?? [], [], 'XS preload freezes module bindings');
       // exec on a RegExp preloaded into the read-only heap crashed mcsim (SIGSEGV) after a GC: make them per use.

@@ -69,7 +69,7 @@ describe('the xsnap fakes against the real Moddable modules (same probe, same se
     writeFileSync(join(appDir, 'probe-ca.der'), caDer);
     writeFileSync(join(appDir, 'manifest.json'), JSON.stringify({
       include: ['$(MODDABLE)/examples/manifest_base.json', '$(MODDABLE)/examples/manifest_net.json', '$(MODULES)/crypt/tls.json', '$(MODULES)/network/mqtt/manifest.json'],
-      modules: { '*': './main' },
+      modules: { '*': './main', 'tc-iot-random': join(REPO_ROOT, 'hal/moddable/native/random') },
       resources: { '*': ['./probe-ca', join(REPO_ROOT, 'hal/moddable/certs/tencent-iothub-root')] },
       config,
     }, null, 2));

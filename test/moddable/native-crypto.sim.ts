@@ -1,8 +1,8 @@
 /**
- * The core's signing and decryption on Moddable's native crypto, on Moddable's own runtime: the HAL contract's
- * crypto cases against the Moddable HAL's primitives (crypt, hmac) and every Tencent known-answer vector
- * through the core's protocol code on them, in an app built by the real mcconfig and run by mcsim. Timings
- * are traced too, for `npm run bench`; nothing here asserts speed.
+ * The core's signing and decryption on Moddable's native crypto, on Moddable's own runtime: every Tencent
+ * known-answer vector through the core's protocol code on the Moddable HAL's primitives (crypt, hmac), in an
+ * app built by the real mcconfig and run by mcsim (the HAL contract's crypto cases run in hal-contract.sim.ts).
+ * Timings are traced too, for `npm run bench`; nothing here asserts speed.
  */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,14 +37,8 @@ describe("native crypto on Moddable's simulator (crypt, hmac)", function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('passes the HAL contract crypto cases on the native primitives', () => {
-    const contract = lines.filter((line) => line.startsWith('kat contract '));
-    assert.equal(contract.length, 3, contract.join('\n'));
-    assert.deepEqual(contract.filter((line) => !line.endsWith(': ok')), []);
-  });
-
   it('gives every Tencent known answer through the core on the native primitives', () => {
-    const kat = lines.filter((line) => line.startsWith('kat ') && !line.startsWith('kat contract '));
+    const kat = lines.filter((line) => line.startsWith('kat '));
     const expected = vectors.legacyRegister.length + 2 * vectors.v2Register.length + vectors.payloads.length + vectors.mqtt.length;
     assert.equal(kat.length, expected, kat.join('\n'));
     assert.deepEqual(kat.filter((line) => !line.endsWith(': ok')), []);

@@ -1,12 +1,12 @@
 /**
  * A Moddable app (bundled by test/moddable/crypto-app.ts, Moddable modules external) that runs on the simulator:
- * 1. the HAL contract's crypto cases against the Moddable HAL's native primitives (crypt, hmac);
- * 2. every Tencent known-answer vector (v1 signature, v2 string to sign and signature, both payload kinds,
- *    MQTT passwords) through the core's protocol code on the native primitives;
- * 3. per-primitive and whole-flow timings, native against the core's JavaScript, on the same inputs.
+ * 1. every Tencent known-answer vector (v1 signature, v2 string to sign and signature, both payload kinds,
+ *    MQTT passwords) through the core's protocol code on the native primitives (crypt, hmac);
+ * 2. per-primitive and whole-flow timings, native against the core's JavaScript, on the same inputs.
+ * (The HAL contract's crypto cases run with the rest of the contract in test/moddable/contract-app.)
  * One trace line per result: `kat <name>: ok|FAIL …`, `time <name>: native <µs> js <µs>`, then `crypto-app done`.
  */
-import type { CryptoPrimitives, Hal } from '../../../hal/hal.js';
+import type { CryptoPrimitives } from '../../../hal/hal.js';
 import { nativeCrypto } from '../../../hal/moddable/native-crypto.js';
 import { jsCrypto } from '../../../src/crypto/js-primitives.js';
 import { asciiBytes } from '../../../src/encoding/bytes.js';
@@ -16,7 +16,6 @@ import { decryptPayload, parseCredentialPlaintext } from '../../../src/protocol/
 import { v1Signature } from '../../../src/protocol/register-v1.js';
 import { v2Signature, v2StringToSign } from '../../../src/protocol/register-v2.js';
 import { mqttPassword } from '../../../src/protocol/mqtt-login.js';
-import { halContractCases } from '../../hal-contract/contract.js';
 import vectors from '../../vectors/tencent-iot.json';
 
 declare const trace: (text: string) => void;
@@ -41,19 +40,6 @@ function timePerCall(run: () => void, minMs: number): number {
     elapsed = Date.now() - start;
   } while (elapsed < minMs);
   return Math.round((elapsed * 1000) / calls * 10) / 10;
-}
-
-async function contract(): Promise<void> {
-  const hal = { crypto: nativeCrypto } as unknown as Hal;
-  const context = { freshHal: async () => ({ hal, productId: 'K7QW2ZP4XA', deviceName: 'crypto-app' }) } as never;
-  for (const entry of halContractCases.filter((c) => c.name.startsWith('crypto:'))) {
-    try {
-      await entry.run(context);
-      line(`kat contract ${entry.name}: ok`);
-    } catch (error) {
-      line(`kat contract ${entry.name}: FAIL ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
 }
 
 function knownAnswers(primitives: CryptoPrimitives): void {
@@ -97,9 +83,8 @@ function timings(): void {
   }, 800);
 }
 
-export default async function main(): Promise<void> {
+export default function main(): void {
   try {
-    await contract();
     knownAnswers(nativeCrypto);
     timings();
   } catch (error) {

@@ -1,7 +1,7 @@
 /*
  * The module-conformance probe: exercises the Moddable modules the firmware relies on — Timer, Resource,
- * SecureSocket, the MQTT client — in the ways where a fake could differ from the real module, and traces one
- * line per probe: `probe <name>: <JSON>`. The same file runs on Moddable's simulator (the real modules) and on
+ * SecureSocket, the MQTT client, crypt/hmac, and this SDK's native tc-iot-random — in the ways where a fake
+ * could differ from the real module, and traces one line per probe: `probe <name>: <JSON>`. The same file runs on Moddable's simulator (the real modules) and on
  * xsnap over test/device/fakes; test/moddable/conformance.sim.ts asserts that both print the same lines.
  *
  * config: tlsHost, tlsPort (a TLS echo server whose CA is the resource probe-ca.der), closedPort (nothing
@@ -13,6 +13,7 @@ import SecureSocket from "securesocket";
 import Client from "mqtt";
 import { Digest, BlockCipher, Mode } from "crypt";
 import HMAC from "hmac";
+import fillRandom from "tc-iot-random";
 import config from "mc/config";
 
 function report(name, value) {
@@ -145,6 +146,22 @@ function probeCrypto() {
 	report("crypt-aes-partial", attempt(() => new Mode("CBC", new BlockCipher("AES", key.buffer), iv.buffer).decrypt(new ArrayBuffer(20)).byteLength));
 }
 
+/** This SDK's native random module (hal/moddable/native/random.c): which buffers it fills, what it refuses. */
+function probeRandom() {
+	const varied = (view) => new Set(view).size > view.length / 4;
+	report("random-empty", attempt(() => fillRandom(new Uint8Array(0))));
+	report("random-array-buffer", attempt(() => { const b = new ArrayBuffer(64); const r = fillRandom(b); return [r === undefined, varied(new Uint8Array(b))]; }));
+	report("random-view", attempt(() => {
+		const whole = new Uint8Array(48);
+		fillRandom(whole.subarray(8, 40));
+		return [whole.subarray(0, 8).every((b) => b === 0), whole.subarray(40).every((b) => b === 0), varied(whole.subarray(8, 40))];
+	}));
+	report("random-data-view", attempt(() => { const b = new ArrayBuffer(32); fillRandom(new DataView(b)); return varied(new Uint8Array(b)); }));
+	report("random-uint16", attempt(() => fillRandom(new Uint16Array(4))));
+	report("random-string", attempt(() => fillRandom("abcd")));
+	report("random-number", attempt(() => fillRandom(16)));
+}
+
 async function probeMqtt() {
 	report("mqtt-bad-password", await mqttEvents("0000000000000000000000000000000000000000;hmacsha1", 15_000));
 }
@@ -154,6 +171,7 @@ export default async function main() {
 		await probeTimers();
 		probeResources();
 		probeCrypto();
+		probeRandom();
 		await probeSockets();
 		await probeMqtt();
 	}
