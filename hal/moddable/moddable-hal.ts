@@ -4,6 +4,7 @@
  */
 import Timer from 'timer';
 import fillRandom from 'tc-iot-random';
+import RNG from 'rng';
 import type { ConnectOptions, CredentialStorage, CryptoPrimitives, Hal, LogLevel } from '../hal.js';
 import { IotError } from '../../src/errors.js';
 import { clockIsSet, unixSeconds } from './clock.js';
@@ -45,7 +46,19 @@ export function randomBytes(length: number): Uint8Array {
   return bytes;
 }
 
+/**
+ * Re-keys Moddable's `rng`, which its TLS draws the ClientHello random, the RSA premaster secret and DH/ECDH
+ * private values from, with 32 bytes from the platform's CSPRNG. On the simulators `rng` otherwise keys itself
+ * from the unseeded rand(), so every boot's handshakes drew the same "random" values (test/moddable/random.sim.ts
+ * shows the ClientHello randoms); on the ESP32 it is keyed from esp_random() already, and this changes nothing
+ * but the seed's source.
+ */
+export function seedTlsRandom(): void {
+  RNG.init(randomBytes(32).buffer as ArrayBuffer);
+}
+
 export function createModdableHal(options: ModdableHalOptions = {}): Hal {
+  seedTlsRandom();
   const storage = options.storage ?? new PreferenceStorage();
   const threshold = SEVERITY[options.logLevel ?? 'off'];
   const write = options.write ?? ((line: string) => trace(line));

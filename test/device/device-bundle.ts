@@ -28,6 +28,7 @@ const FAKES: Readonly<Record<string, string>> = Object.freeze({
   crypt: 'crypt.js',
   hmac: 'hmac.js',
   'tc-iot-random': 'random.js',
+  rng: 'rng.js',
 });
 
 const cache = new Map<string, Promise<string>>();

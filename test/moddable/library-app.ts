@@ -20,7 +20,7 @@ export async function writeLibraryApp(dir: string, name: string, entry: string):
     target: 'es2022',
     platform: 'neutral',
     // Bare specifiers are manifest modules: the library itself, and Moddable's (mc/config, timer …).
-    external: ['tc-iot-device', 'tc-iot-platform', 'mc/config', 'timer'],
+    external: ['tc-iot-device', 'tc-iot-platform', 'mc/config', 'timer', 'rng'],
     outfile: join(app, 'main.js'),
     logLevel: 'silent',
   });
