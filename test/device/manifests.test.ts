@@ -36,6 +36,7 @@ const PROVIDER: Readonly<Record<string, string>> = Object.freeze({
   securesocket: '$(MODULES)/crypt/tls.json',
   crypt: '$(MODULES)/crypt/tls.json',
   hmac: '$(MODULES)/crypt/tls.json',
+  rng: '$(MODULES)/crypt/tls.json', // via crypt/tls_common.json
   mqtt: '$(MODULES)/network/mqtt/manifest.json',
   preference: '$(MODULES)/files/preference/manifest.json',
   file: '$(MODULES)/files/file/manifest.json',
