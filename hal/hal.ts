@@ -78,7 +78,10 @@ export interface ByteStream {
    *   order, never interleaved, and the writes MUST settle in call order.
    * - Blocking: MUST settle within `timeoutMs` of the call. When the platform cannot take all of `data` in
    *   that time (the peer reads nothing: its window and our buffers are full) it MUST reject with 'timeout'
-   *   and the stream fails (see below).
+   *   and the stream fails (see below) — EXCEPT that a platform whose socket fails a send it cannot complete
+   *   at once MAY reject with 'transport' as soon as that happens (Moddable's desktop simulator: the Linux
+   *   modSocket.c throws "write failed" when the kernel takes only part; the ESP32's reports no room and
+   *   waits, so it times out).
    * - Rejects with 'transport' when the stream is closed — by `close` (also a `close` while this write is
    *   pending), after `read` resolved `undefined` (the peer ended the stream), or after the stream failed —
    *   and when the connection breaks (reset, abort) while the write is pending.
