@@ -40,7 +40,7 @@ globalThis.__contract = {
         const logLines = [];
         const hal = library.createModdableHal({
           storage, ca: library.loadDerResource('contract-ca.der'), logLevel: options.logThreshold ?? 'debug',
-          write: (line) => { logLines.push(line); },
+          write: options.logSinkThrows === true ? () => { throw new Error('the log sink is broken'); } : (line) => { logLines.push(line); },
           ...(options.unsetClock === true ? { now: () => 1000 } : {}),
         });
         return { hal, productId: 'K7QW2ZP4XA', deviceName: 'contract-' + halCount + '-' + authMode.toLowerCase(), logLines };

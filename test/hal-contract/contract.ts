@@ -25,6 +25,8 @@ export interface FreshHalOptions {
   logThreshold?: LogThreshold;
   /** true: the HAL's clock (now()) reads a time before the clock floor, as an unsynced device's does. */
   unsetClock?: boolean;
+  /** true: the platform's log sink throws on every line (nothing reaches `logLines`). */
+  logSinkThrows?: boolean;
 }
 
 export interface FreshHal {
@@ -52,6 +54,8 @@ export interface HalContractContext {
   sink: ContractEndpoint;
   /** More bytes than every buffer between this platform's HAL and `sink` holds (so a write of them stalls). */
   sinkFillBytes: number;
+  /** Resets the connection (TCP RST) as soon as it receives a byte. */
+  reset: ContractEndpoint;
   /** A TLS server whose certificate chains to a CA the HAL does NOT trust. */
   untrusted: ContractEndpoint;
   /** An address where nothing listens: a connection there is refused. */
@@ -587,6 +591,24 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
     },
   },
   {
+    name: 'read: a connection reset rejects with transport, again on every later read; writes then reject with transport',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const stream = await hal.connect(connectOptions(context.reset));
+      try {
+        await stream.write(ascii('!'));
+        const code = await rejectionCode(stream.read(), 'read from a peer that reset the connection');
+        assert(code === 'transport', `a reset gave '${code}', expected 'transport'`);
+        const again = await rejectionCode(stream.read(), 'read after a reset');
+        assert(again === 'transport', `read after a reset gave '${again}', expected 'transport'`);
+        const writeCode = await rejectionCode(stream.write(ascii('x')), 'write after a reset');
+        assert(writeCode === 'transport', `write after a reset gave '${writeCode}', expected 'transport'`);
+      } finally {
+        stream.close();
+      }
+    },
+  },
+  {
     name: 'read: after a read timed out, reads reject with timeout again and writes with transport',
     async run(context) {
       const { hal } = await context.freshHal('KEY');
@@ -643,7 +665,7 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
     },
   },
   {
-    name: 'log: never throws, and writes exactly the lines at or above the threshold, for every threshold',
+    name: 'log: never throws (also when its sink throws), and writes exactly the lines at or above the threshold, for every threshold',
     async run(context) {
       const levels: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
       const thresholds: readonly LogThreshold[] = ['off', ...levels];
@@ -658,6 +680,8 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
           assert(written === (i < allowed ? 1 : 0), `threshold '${threshold}': a '${level}' line was written ${written} time(s)`);
         });
       }
+      const { hal } = await context.freshHal('KEY', { logThreshold: 'debug', logSinkThrows: true });
+      for (const level of levels) hal.log(level, `contract line ${level} into a sink that throws`);
     },
   },
 ]);

@@ -44,7 +44,8 @@ describe('HAL contract: the Node HAL', function () {
         const file = join(deviceDirectory, 'device_info.json');
         writeFileSync(file, PLACEHOLDER_DEVICE_INFO(authMode, deviceName));
         const logLines: string[] = [];
-        const logger = new Logger({ level: options.logThreshold ?? 'debug', write: (line) => { logLines.push(line); } });
+        const write = options.logSinkThrows === true ? (): never => { throw new Error('the log sink is broken'); } : (line: string): void => { logLines.push(line); };
+        const logger = new Logger({ level: options.logThreshold ?? 'debug', write });
         const hal = createNodeHal({
           storage: file, caPem: running.caPem, logger,
           ...(options.unsetClock === true ? { now: () => UNSET_CLOCK_SECONDS } : {}),

@@ -15,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
@@ -32,6 +32,8 @@ export interface ContractEndpoints {
   silent: ContractEndpoint;
   /** Completes the handshake, then never reads: writes to it pile up until every buffer is full. */
   sink: ContractEndpoint;
+  /** Resets the connection (TCP RST, no TLS close) as soon as it receives a byte. */
+  reset: ContractEndpoint;
   /** Certificate chained to a CA the HAL does not trust (a second, separate CA). */
   untrusted: ContractEndpoint;
   /** A port on 127.0.0.1 where nothing listens (a connection is refused). */
@@ -99,6 +101,7 @@ export async function startContractServers(): Promise<ContractServers> {
   }
 
   const servers: tls.Server[] = [];
+  const netServers: Server[] = [];
   const sockets = new Set<Socket>();
   let accepted = 0;
   const serve = async (chain: { keyPem: string; chainPem: string }, onSocket: (socket: tls.TLSSocket) => void): Promise<ContractEndpoint> => {
@@ -117,12 +120,29 @@ export async function startContractServers(): Promise<ContractServers> {
     return { host: '127.0.0.1', port: (server.address() as AddressInfo).port, serverName: 'localhost' };
   };
 
+  /** TLS over a plain TCP server, so that the TCP socket itself can be reset (a TLSSocket cannot). */
+  const serveReset = async (chain: { keyPem: string; chainPem: string }): Promise<ContractEndpoint> => {
+    const server = createNetServer((raw) => {
+      accepted += 1;
+      sockets.add(raw);
+      raw.on('close', () => sockets.delete(raw));
+      raw.on('error', () => undefined);
+      const secure = new tls.TLSSocket(raw, { isServer: true, key: chain.keyPem, cert: chain.chainPem });
+      secure.on('error', () => undefined);
+      secure.once('data', () => raw.resetAndDestroy());
+    });
+    netServers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { host: '127.0.0.1', port: (server.address() as AddressInfo).port, serverName: 'localhost' };
+  };
+
   const endpoints: ContractEndpoints = {
     echo: await serve(trusted, (socket) => socket.pipe(socket)),
     closing: await serve(trusted, (socket) => socket.end(CLOSING_GREETING)),
     silent: await serve(trusted, (socket) => socket.resume()),
     // A paused TLS socket stops reading from TCP once its own small buffer is full (net's readStop).
     sink: await serve(trusted, (socket) => socket.pause()),
+    reset: await serveReset(trusted),
     untrusted: await serve(other, () => undefined),
     closedPort: { host: '127.0.0.1', port: await freePort(), serverName: 'localhost' },
   };
@@ -139,7 +159,7 @@ export async function startContractServers(): Promise<ContractServers> {
       if (closed) return;
       closed = true;
       for (const socket of sockets) socket.destroy();
-      await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+      await Promise.all([...servers, ...netServers].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
 }
