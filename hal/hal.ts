@@ -84,7 +84,8 @@ export interface ByteStream {
    *   waits, so it times out).
    * - Rejects with 'transport' when the stream is closed — by `close` (also a `close` while this write is
    *   pending), after `read` resolved `undefined` (the peer ended the stream), or after the stream failed —
-   *   and when the connection breaks (reset, abort) while the write is pending.
+   *   and when the connection breaks (reset, abort) while the write is pending (that last one: not checked
+   *   by the suite).
    */
   write(data: Uint8Array): Promise<void>;
   /**
@@ -98,7 +99,8 @@ export interface ByteStream {
    *   was delivered.
    * - When the stream fails — a read or a write times out ('timeout'), or the connection breaks
    *   ('transport') — it closes: writes pending then reject with that code, every later read MUST reject
-   *   with that code (after the bytes received before the failure) and every later write with 'transport'.
+   *   with that code (after the bytes received before the failure — not checked by the suite) and every
+   *   later write with 'transport'.
    * - After `close`, read MUST resolve `undefined` (a read pending at `close` resolves `undefined` too).
    * - Concurrency: while a read is pending, another read MUST reject at once with 'bad-input' (a caller
    *   bug) and MUST NOT disturb the pending one, which settles as if the second had not been made.
@@ -139,7 +141,8 @@ export interface StoredCredential {
 export interface CredentialStorage {
   /**
    * Resolves with the stored credential, or `undefined` when none is stored (a fresh device). Rejects with
-   * 'storage' when something is stored but unreadable or corrupt beyond recovery — never guesses.
+   * 'storage' when something is stored but unreadable or corrupt beyond recovery — never guesses (checked by
+   * each platform's own storage tests, not the suite).
    * Ownership: each call resolves a new object owned by the caller; changing it changes nothing stored.
    */
   load(): Promise<StoredCredential | undefined>;
@@ -150,7 +153,7 @@ export interface CredentialStorage {
    * Moddable storage).
    * - Rejects with 'storage' when the value is larger than the device limit (and stores nothing), when the
    *   store cannot hold this value (e.g. the host's device-info file belongs to another device or auth
-   *   mode), or when writing fails.
+   *   mode), or when writing fails (those two: checked by each platform's own storage tests, not the suite).
    * - Ownership: MUST take everything it needs from `value` before it returns; the caller MAY change `value`
    *   once `save` returned (before the promise settles). MUST NOT modify `value`.
    */
@@ -203,13 +206,15 @@ export interface Hal {
    * - Rejects with 'tls' when verification or the handshake fails (untrusted chain, wrong name, expired,
    *   the peer speaks no TLS or no common version or suite).
    * - Rejects with 'transport' when no TCP connection can be made (refused, unreachable, DNS) or the peer
-   *   hangs up during the handshake — EXCEPT that a platform whose TLS stack reports a refused connection and
+   *   hangs up during the handshake (not checked by the suite) — EXCEPT that a platform whose TLS stack reports a refused connection and
    *   a failed handshake alike MAY reject those with 'tls' (Moddable's SecureSocket gives only "error -2"
    *   for both). Either way it MUST NOT wait for `timeoutMs` when the connection is refused.
    * - Rejects with 'timeout' when the connection and handshake are not done within `timeoutMs`.
    * - Rejects with 'bad-input' when the options are inconsistent (a client certificate without its key, or
-   *   the reverse, or either not valid DER).
-   * - Ownership: reads `options` and its buffers; the caller MUST NOT change them until connect settles.
+   *   the reverse). A platform that parses them at once MAY also reject DER it cannot parse with 'bad-input'
+   *   (the Node HAL does); otherwise that fails the handshake ('tls').
+   * - Ownership: reads `options` and its buffers; the caller MUST NOT change them until connect settles (not
+   *   checked by the suite).
    */
   connect(options: ConnectOptions): Promise<ByteStream>;
   /**
@@ -220,7 +225,8 @@ export interface Hal {
   now(): number;
   /**
    * Exactly `length` (an integer ≥ 0) bytes from a cryptographically secure random source, in a new array
-   * owned by the caller; `random(0)` is empty. MUST NOT block or throw for such a `length`.
+   * owned by the caller; `random(0)` is empty. MUST NOT block or throw for such a `length`. (The suite checks
+   * the lengths, new arrays and that bytes vary; no test can show that a source is cryptographic.)
    */
   random(length: number): Uint8Array;
   /**
@@ -231,7 +237,8 @@ export interface Hal {
   /**
    * Records one line, when `level` is at or above the HAL's LogThreshold (nothing when it is 'off').
    * MUST NOT throw (also when the platform's log sink throws) and MUST NOT block for long, for any `message`.
-   * Callers never pass secrets; implementations MUST NOT add any (no dumping of options objects).
+   * Callers never pass secrets; implementations MUST NOT add any (no dumping of options objects; checked by
+   * the CLI's no-secrets tests, not by the contract suite).
    */
   log(level: LogLevel, message: string): void;
 }

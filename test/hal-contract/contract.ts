@@ -54,6 +54,8 @@ export interface HalContractContext {
   sink: ContractEndpoint;
   /** More bytes than every buffer between this platform's HAL and `sink` holds (so a write of them stalls). */
   sinkFillBytes: number;
+  /** Accepts the TCP connection, then never answers: the TLS handshake never completes. */
+  mute: ContractEndpoint;
   /** Resets the connection (TCP RST) as soon as it receives a byte. */
   reset: ContractEndpoint;
   /** A TLS server whose certificate chains to a CA the HAL does NOT trust. */
@@ -439,6 +441,14 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
     },
   },
   {
+    name: 'connect: a handshake that never completes rejects with timeout',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const code = await rejectionCode(hal.connect(connectOptions(context.mute, 300)), 'connect to a server that never answers the handshake');
+      assert(code === 'timeout', `a handshake with no answer gave '${code}', expected 'timeout'`);
+    },
+  },
+  {
     name: 'connect: with the clock before the floor rejects with clock, and starts no connection',
     async run(context) {
       const unset = await context.freshHal('KEY', { unsetClock: true });
@@ -494,9 +504,11 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
       const stream = await hal.connect(connectOptions(context.echo));
       try {
         const parts = [pattern(3000, 1), new Uint8Array(0), pattern(10, 2), pattern(2500, 3)];
+        const before = parts.map(hex);
         const settled: number[] = [];
         await Promise.all(parts.map((part, i) => stream.write(part).then(() => { settled.push(i); })));
         assert(settled.join() === '0,1,2,3', `writes settled in the order ${settled.join()}`);
+        parts.forEach((part, i) => assert(hex(part) === before[i], `write ${i} modified the caller's buffer`));
         const expected = hex(parts[0]!) + hex(parts[2]!) + hex(parts[3]!);
         const echoed = await readExactly(stream, 3000 + 10 + 2500);
         assert(hex(echoed) === expected, 'the bytes of overlapping writes arrived out of order or interleaved');

@@ -32,6 +32,8 @@ export interface ContractEndpoints {
   silent: ContractEndpoint;
   /** Completes the handshake, then never reads: writes to it pile up until every buffer is full. */
   sink: ContractEndpoint;
+  /** Accepts the TCP connection and then says nothing: the TLS handshake never completes. */
+  mute: ContractEndpoint;
   /** Resets the connection (TCP RST, no TLS close) as soon as it receives a byte. */
   reset: ContractEndpoint;
   /** Certificate chained to a CA the HAL does not trust (a second, separate CA). */
@@ -136,12 +138,26 @@ export async function startContractServers(): Promise<ContractServers> {
     return { host: '127.0.0.1', port: (server.address() as AddressInfo).port, serverName: 'localhost' };
   };
 
+  const serveMute = async (): Promise<ContractEndpoint> => {
+    const server = createNetServer((raw) => {
+      accepted += 1;
+      sockets.add(raw);
+      raw.on('close', () => sockets.delete(raw));
+      raw.on('error', () => undefined);
+      raw.resume();
+    });
+    netServers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { host: '127.0.0.1', port: (server.address() as AddressInfo).port, serverName: 'localhost' };
+  };
+
   const endpoints: ContractEndpoints = {
     echo: await serve(trusted, (socket) => socket.pipe(socket)),
     closing: await serve(trusted, (socket) => socket.end(CLOSING_GREETING)),
     silent: await serve(trusted, (socket) => socket.resume()),
     // A paused TLS socket stops reading from TCP once its own small buffer is full (net's readStop).
     sink: await serve(trusted, (socket) => socket.pause()),
+    mute: await serveMute(),
     reset: await serveReset(trusted),
     untrusted: await serve(other, () => undefined),
     closedPort: { host: '127.0.0.1', port: await freePort(), serverName: 'localhost' },
