@@ -337,13 +337,18 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
       const a = pair(context.sampleCertificatePem, context.samplePrivateKeyPem);
       const b = pair(context.otherCertificatePem, context.otherPrivateKeyPem);
       await hal.storage.save(a);
-      const saveB = hal.storage.save(b);
-      const loadDuringB = hal.storage.load();
-      const saveA = hal.storage.save(a);
-      const loadDuringA = hal.storage.load();
-      const saveB2 = hal.storage.save(b);
-      const loads = await Promise.all([loadDuringB, loadDuringA]);
-      await Promise.all([saveB, saveA, saveB2]);
+      const saves: Promise<void>[] = [];
+      const pending: Promise<StoredCredential | undefined>[] = [];
+      for (let round = 0; round < 4; round++) {
+        saves.push(hal.storage.save(b));
+        pending.push(hal.storage.load(), hal.storage.load());
+        saves.push(hal.storage.save(a));
+        pending.push(hal.storage.load());
+      }
+      saves.push(hal.storage.save(b));
+      pending.push(hal.storage.load());
+      const loads = await Promise.all(pending);
+      await Promise.all(saves);
       loads.forEach((loaded, i) => {
         assert(loaded !== undefined, `load ${i + 1} during a save resolved nothing`);
         assert(sameCredential(loaded.credential, a.credential) || sameCredential(loaded.credential, b.credential),
