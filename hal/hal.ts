@@ -206,9 +206,10 @@ export interface Hal {
    * - Rejects with 'tls' when verification or the handshake fails (untrusted chain, wrong name, expired,
    *   the peer speaks no TLS or no common version or suite).
    * - Rejects with 'transport' when no TCP connection can be made (refused, unreachable, DNS) or the peer
-   *   hangs up during the handshake (not checked by the suite) — EXCEPT that a platform whose TLS stack reports a refused connection and
-   *   a failed handshake alike MAY reject those with 'tls' (Moddable's SecureSocket gives only "error -2"
-   *   for both). Either way it MUST NOT wait for `timeoutMs` when the connection is refused.
+   *   hangs up during the handshake (that one: not checked by the suite) — EXCEPT that a platform whose TLS
+   *   stack reports a refused connection and a failed handshake alike MAY reject those with 'tls'
+   *   (Moddable's SecureSocket gives only "error -2" for both). Either way it MUST NOT wait for `timeoutMs`
+   *   when the connection is refused.
    * - Rejects with 'timeout' when the connection and handshake are not done within `timeoutMs`.
    * - Rejects with 'bad-input' when the options are inconsistent (a client certificate without its key, or
    *   the reverse). A platform that parses them at once MAY also reject DER it cannot parse with 'bad-input'
