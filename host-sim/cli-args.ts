@@ -3,7 +3,8 @@
  * turned into a UsageError (exit 2), and the common flags (-v/--verbose, --log-level, --json).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { LOGGER_LEVELS, type LoggerLevel } from '../hal/node/index.js';
+import type { LogThreshold } from '../hal/hal.js';
+import { LOGGER_LEVELS } from '../hal/node/index.js';
 import { oneLineParseArgsError } from './parse-args-error.js';
 import { UsageError } from './usage-error.js';
 
@@ -26,11 +27,11 @@ export function parseCommandArgs<T extends Options>(argv: string[], options: T) 
 }
 
 /** -v → info, -vv (or more) → debug, --log-level wins; default silent. */
-export function logLevelFrom(values: { verbose?: boolean[] | undefined; 'log-level'?: string | undefined }): LoggerLevel {
+export function logLevelFrom(values: { verbose?: boolean[] | undefined; 'log-level'?: string | undefined }): LogThreshold {
   const explicit = values['log-level'];
   if (explicit !== undefined) {
     if (!(LOGGER_LEVELS as readonly string[]).includes(explicit)) throw new UsageError(`--log-level must be one of ${LOGGER_LEVELS.join(', ')}`);
-    return explicit as LoggerLevel;
+    return explicit as LogThreshold;
   }
   const count = values.verbose?.length ?? 0;
   return count === 0 ? 'off' : count === 1 ? 'info' : 'debug';

@@ -2,7 +2,7 @@
  * The device app's settings, read from Moddable's `mc/config` (manifest.json "config", overridden by
  * `key=value` on the mcconfig command line — where every value arrives as a string).
  */
-import type { LogLevel } from '../hal.js';
+import type { LogThreshold } from '../hal.js';
 import { IotError } from '../../src/errors.js';
 import { deviceNameFromMac, validateDeviceName, validateProductId } from '../../src/device/device-name.js';
 import { parseRegion, type Region } from '../../src/protocol/regions.js';
@@ -40,7 +40,7 @@ export interface DeviceSettings {
   maxDelayMs: number;
   timeoutMs: number;
   keepAliveMs: number;
-  logLevel: LogLevel | 'off';
+  logLevel: LogThreshold;
 }
 
 const PLACEHOLDERS = Object.freeze(['', 'YOUR_PRODUCT_ID', 'YOUR_PRODUCT_SECRET', 'YOUR_IOT_PSK', 'YOUR_DEVICE_SECRET', 'YOUR_DEVICE_NAME']);
@@ -126,6 +126,6 @@ export function readDeviceSettings(config: Record<string, unknown>, mac: () => u
     maxDelayMs: integer(config, 'maxDelayMs', 60000, 1, 86400000),
     timeoutMs: integer(config, 'timeoutMs', 15000, 100, 600000),
     keepAliveMs: integer(config, 'keepAliveMs', 240000, 10000, 900000),
-    logLevel: logLevel as LogLevel | 'off',
+    logLevel: logLevel as LogThreshold,
   };
 }

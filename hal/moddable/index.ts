@@ -4,7 +4,7 @@
  */
 export { IotError, isIotError } from '../../src/errors.js';
 export type { IotErrorCode } from '../../src/errors.js';
-export type { ByteStream, ConnectOptions, Credential, CredentialStorage, CryptoPrimitives, Hal, LogLevel, StoredCredential, TrustAnchor } from '../hal.js';
+export type { ByteStream, ConnectOptions, Credential, CredentialStorage, CryptoPrimitives, Hal, LogLevel, LogThreshold, StoredCredential, TrustAnchor } from '../hal.js';
 export { provision } from '../../src/runner/provision.js';
 export { backoffDelay, uint32FromBytes } from '../../src/runner/backoff.js';
 export { buildMqttLogin } from '../../src/protocol/mqtt-login.js';

@@ -5,9 +5,10 @@
 import Timer from 'timer';
 import fillRandom from 'tc-iot-random';
 import RNG from 'rng';
-import type { ConnectOptions, CredentialStorage, CryptoPrimitives, Hal, LogLevel } from '../hal.js';
+import type { ConnectOptions, CredentialStorage, CryptoPrimitives, Hal, LogLevel, LogThreshold } from '../hal.js';
 import { IotError } from '../../src/errors.js';
-import { clockIsSet, unixSeconds } from './clock.js';
+import { clockIsPlausible } from '../../src/conventions/clock.js';
+import { unixSeconds } from './clock.js';
 import { nativeCrypto } from './native-crypto.js';
 import { PreferenceStorage } from './preference-storage.js';
 import { openSecureStream } from './secure-stream.js';
@@ -21,12 +22,14 @@ export interface ModdableHalOptions {
   /** A CA (DER) that replaces the pinned anchors for every connection, e.g. a local cloud's. */
   ca?: ArrayBuffer | undefined;
   /** Lines at this level and more severe go to `trace`; default 'off' (silent). */
-  logLevel?: LogLevel | 'off';
+  logLevel?: LogThreshold;
   /** Where log lines go; default the global `trace`. */
   write?: (line: string) => void;
+  /** The clock, whole Unix seconds; default the platform clock (Date.now). Tests give an unset one. */
+  now?: () => number;
 }
 
-const SEVERITY: Readonly<Record<LogLevel | 'off', number>> = Object.freeze({ off: 0, error: 1, warn: 2, info: 3, debug: 4 });
+const SEVERITY: Readonly<Record<LogThreshold, number>> = Object.freeze({ off: 0, error: 1, warn: 2, info: 3, debug: 4 });
 
 /**
  * `length` random bytes from this SDK's native module (hal/moddable/native/random.c): esp_fill_random, the
@@ -63,11 +66,16 @@ export function createModdableHal(options: ModdableHalOptions = {}): Hal {
   const threshold = SEVERITY[options.logLevel ?? 'off'];
   const write = options.write ?? ((line: string) => trace(line));
   const ca = options.ca;
+  const now = options.now ?? unixSeconds;
   return {
     storage,
     crypto: options.crypto ?? nativeCrypto,
     async connect(connect: ConnectOptions) {
-      if (!clockIsSet()) throw new IotError('clock', 'the clock is not set (SNTP), so certificates cannot be date-checked');
+      // Before any socket: SecureSocket date-checks certificates against this clock (hal.ts `connect`).
+      if (!clockIsPlausible(now())) throw new IotError('clock', 'the clock is not set (SNTP), so certificates cannot be date-checked');
+      if ((connect.clientCertificate === undefined) !== (connect.clientKey === undefined)) {
+        throw new IotError('bad-input', 'a client certificate needs both the certificate and its private key');
+      }
       return openSecureStream({
         host: connect.host,
         port: connect.port,
@@ -78,11 +86,13 @@ export function createModdableHal(options: ModdableHalOptions = {}): Hal {
         timeoutMs: connect.timeoutMs,
       });
     },
-    now: unixSeconds,
+    now,
     random: randomBytes,
     sleep(ms: number) {
+      // Not a finite number ≥ 0 counts as 0; a fraction is rounded up (Timer.set truncates to whole ms).
+      const wait = Number.isFinite(ms) && ms > 0 ? Math.ceil(ms) : 0;
       return new Promise<void>((resolve) => {
-        Timer.set(() => resolve(), Math.max(0, ms));
+        Timer.set(() => resolve(), wait);
       });
     },
     log(level: LogLevel, message: string) {

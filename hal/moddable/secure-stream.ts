@@ -20,12 +20,13 @@ export interface SecureStreamOptions {
   /** Client certificate DER and PKCS#8 key DER, for mutual TLS. */
   clientCertificate?: Uint8Array | undefined;
   clientKey?: Uint8Array | undefined;
-  /** Connect + handshake limit, and then the limit for each read. */
+  /** Connect + handshake limit, and then the limit for each read and each write. */
   timeoutMs: number;
 }
 
 type Waiter = { resolve: (value: Uint8Array | undefined) => void; reject: (error: IotError) => void; timer: Timer | undefined };
-type PendingWrite = { bytes: Uint8Array; offset: number; resolve: () => void; reject: (error: IotError) => void };
+/** A write not yet wholly handed to the socket; `timer` is its deadline (hal.ts: settle within timeoutMs). */
+type PendingWrite = { bytes: Uint8Array; offset: number; resolve: () => void; reject: (error: IotError) => void; timer: Timer | undefined };
 
 /**
  * SecureSocket.write takes at most what the socket has room for, less 128 bytes of TLS overhead, and throws
@@ -80,10 +81,10 @@ class SecureByteStream implements ByteStream {
   #socket: SecureSocket | undefined;
   #connected = false;
   #ended = false;
+  #closedByUs = false;
   #failure: IotError | undefined;
   #waiter: Waiter | undefined;
   readonly #outgoing: PendingWrite[] = [];
-  #writeTimer: Timer | undefined;
   #connectTimer: Timer | undefined;
   #onOpen: ((stream: ByteStream) => void) | undefined;
   #onOpenError: ((error: IotError) => void) | undefined;
@@ -126,54 +127,53 @@ class SecureByteStream implements ByteStream {
     }
   }
 
-  /** Hands queued bytes to the socket as far as it has room; the rest waits for message 3 (writable). */
+  /**
+   * Hands queued bytes to the socket as far as it has room; the rest waits for message 3 (writable). A write
+   * resolves once its last byte is handed over, so writes (empty ones too) settle in call order.
+   */
   #flush(): void {
     while (this.#outgoing.length > 0) {
       const socket = this.#socket as unknown as SocketWithRoom | undefined;
       if (socket === undefined) return;
       const head = this.#outgoing[0]!;
-      try {
-        const room = Number(socket.write());
-        if (!(room > 0)) {
-          this.#armWriteTimer();
+      if (head.offset < head.bytes.length) {
+        try {
+          const room = Number(socket.write());
+          if (!(room > 0)) return;
+          const end = Math.min(head.bytes.length, head.offset + room);
+          socket.write(toArrayBuffer(head.bytes.subarray(head.offset, end)));
+          head.offset = end;
+        } catch (error) {
+          this.#failure = new IotError('transport', 'write failed', { cause: error });
+          this.#release();
+          this.#settleWaiter();
           return;
         }
-        const end = Math.min(head.bytes.length, head.offset + room);
-        socket.write(toArrayBuffer(head.bytes.subarray(head.offset, end)));
-        head.offset = end;
-      } catch (error) {
-        this.#failure = new IotError('transport', 'write failed', { cause: error });
-        this.#release();
-        return;
       }
-      this.#clearWriteTimer();
       if (head.offset === head.bytes.length) {
         this.#outgoing.shift();
+        Timer.clear(head.timer);
         head.resolve();
       }
     }
   }
 
-  /** A socket that never makes room again fails the write after the timeout, as a read would. */
-  #armWriteTimer(): void {
-    if (this.#writeTimer !== undefined) return;
-    this.#writeTimer = Timer.set(() => {
-      this.#writeTimer = undefined;
-      this.#failure = new IotError('timeout', `could not send within ${this.#timeoutMs} ms`);
-      this.#release();
-    }, this.#timeoutMs);
-  }
-
-  #clearWriteTimer(): void {
-    if (this.#writeTimer !== undefined) Timer.clear(this.#writeTimer);
-    this.#writeTimer = undefined;
+  /** A write that is not wholly handed over by its deadline fails the stream, as a timed-out read does. */
+  #onWriteDeadline(pending: PendingWrite): void {
+    pending.timer = undefined;
+    if (!this.#outgoing.includes(pending)) return;
+    this.#failure ??= new IotError('timeout', `could not send within ${this.#timeoutMs} ms (the peer reads nothing)`);
+    this.#release();
+    this.#settleWaiter();
   }
 
   /** Pending writes fail with the connection's failure (or as closed). */
   #failWrites(): void {
-    this.#clearWriteTimer();
     const error = this.#failure ?? new IotError('transport', 'the connection closed before the data was sent');
-    for (const pending of this.#outgoing.splice(0)) pending.reject(error);
+    for (const pending of this.#outgoing.splice(0)) {
+      Timer.clear(pending.timer);
+      pending.reject(error);
+    }
   }
 
   #drain(): void {
@@ -196,7 +196,7 @@ class SecureByteStream implements ByteStream {
       this.#waiter = undefined;
       Timer.clear(waiter.timer);
       waiter.resolve(this.#received.shift());
-    } else if (this.#failure !== undefined) {
+    } else if (this.#failure !== undefined && !this.#closedByUs) {
       this.#waiter = undefined;
       Timer.clear(waiter.timer);
       waiter.reject(this.#failure);
@@ -232,19 +232,28 @@ class SecureByteStream implements ByteStream {
     }
   }
 
-  /** Resolves once every byte is handed to the socket (in pieces that fit its room); writes keep their order. */
+  /**
+   * Resolves once every byte is handed to the socket (in pieces that fit its room); writes keep their order.
+   * What the socket cannot take at once is copied: the caller may reuse `data` as soon as this returns.
+   */
   write(data: Uint8Array): Promise<void> {
     if (this.#socket === undefined || this.#failure !== undefined || this.#ended) return Promise.reject(new IotError('transport', 'write on a closed connection'));
-    if (data.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.#outgoing.push({ bytes: data, offset: 0, resolve, reject });
+      const pending: PendingWrite = { bytes: data, offset: 0, resolve, reject, timer: undefined };
+      this.#outgoing.push(pending);
       this.#flush();
+      if (this.#outgoing.includes(pending)) {
+        pending.bytes = pending.bytes.slice(pending.offset);
+        pending.offset = 0;
+        pending.timer = Timer.set(() => this.#onWriteDeadline(pending), this.#timeoutMs);
+      }
     });
   }
 
   read(): Promise<Uint8Array | undefined> {
     if (this.#waiter !== undefined) return Promise.reject(new IotError('bad-input', 'only one read may be pending'));
     if (this.#received.length > 0) return Promise.resolve(this.#received.shift());
+    if (this.#closedByUs) return Promise.resolve(undefined);
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (this.#ended || this.#socket === undefined) return Promise.resolve(undefined);
     return new Promise<Uint8Array | undefined>((resolve, reject) => {
@@ -261,6 +270,7 @@ class SecureByteStream implements ByteStream {
   }
 
   close(): void {
+    this.#closedByUs = true;
     this.#clearConnectTimer();
     this.#release();
     this.#settleWaiter();

@@ -46,8 +46,24 @@ function checkLimits(value: StoredCredential): void {
   }
 }
 
+/** A copy of `value` with only the fields storage uses: `save` takes it before its first await (hal.ts). */
+function snapshot(value: StoredCredential): StoredCredential {
+  const { productId, deviceName, credential } = value;
+  return {
+    productId, deviceName,
+    credential: credential.kind === 'key'
+      ? { kind: 'key', deviceSecret: credential.deviceSecret }
+      : { kind: 'cert', certificatePem: credential.certificatePem, privateKeyPem: credential.privateKeyPem },
+  };
+}
+
 export class DeviceInfoFileStorage implements CredentialStorage {
   readonly #path: string;
+  /**
+   * Loads and saves of this object run one after another, in call order: a certificate credential is three
+   * files, and a load between a save's file replacements would read a mixture of two credentials.
+   */
+  #queue: Promise<unknown> = Promise.resolve();
 
   /** `path`: the device-info JSON file; certificate files live in `certs/` beside it. */
   constructor(path: string) {
@@ -87,7 +103,28 @@ export class DeviceInfoFileStorage implements CredentialStorage {
     }
   }
 
-  async load(): Promise<StoredCredential | undefined> {
+  load(): Promise<StoredCredential | undefined> {
+    return this.#inTurn(() => this.#load());
+  }
+
+  save(value: StoredCredential): Promise<void> {
+    let taken: StoredCredential;
+    try {
+      taken = snapshot(value);
+    } catch (error) {
+      return Promise.reject(new IotError('bad-input', 'save needs a StoredCredential ({ productId, deviceName, credential })', { cause: error }));
+    }
+    return this.#inTurn(() => this.#save(taken));
+  }
+
+  /** Runs `operation` once every earlier load and save of this object settled. */
+  #inTurn<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(operation, operation);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #load(): Promise<StoredCredential | undefined> {
     const file = await this.#realPath();
     const text = await this.#readText(file);
     if (text === undefined) return undefined;
@@ -111,7 +148,7 @@ export class DeviceInfoFileStorage implements CredentialStorage {
     return { ...identity, credential: { kind: 'cert', certificatePem, privateKeyPem } };
   }
 
-  async save(value: StoredCredential): Promise<void> {
+  async #save(value: StoredCredential): Promise<void> {
     checkLimits(value);
     const file = await this.#realPath();
     const text = await this.#readText(file);

@@ -3,9 +3,10 @@
  * slips through anyway, every registered secret and anything shaped like a private key or an MQTT password
  * is masked before the line is written.
  */
-import type { LogLevel } from '../hal.js';
+import type { LogLevel, LogThreshold } from '../hal.js';
 
-export type LoggerLevel = LogLevel | 'off';
+/** The Logger's level setting: the HAL's LogThreshold (kept under this name for existing importers). */
+export type LoggerLevel = LogThreshold;
 
 const SEVERITY: Readonly<Record<LoggerLevel, number>> = Object.freeze({ off: 0, error: 1, warn: 2, info: 3, debug: 4 });
 

@@ -20,6 +20,13 @@ interface PendingRead {
   timer: NodeJS.Timeout;
 }
 
+interface PendingWrite {
+  resolve: () => void;
+  reject: (error: IotError) => void;
+  /** Unset for an empty write, which only waits for the writes before it (writes settle in call order). */
+  timer: NodeJS.Timeout | undefined;
+}
+
 class TlsByteStream implements ByteStream {
   readonly #socket: tls.TLSSocket;
   readonly #endpoint: string;
@@ -30,6 +37,8 @@ class TlsByteStream implements ByteStream {
   #failure: IotError | undefined;
   #closedByUs = false;
   #waiter: PendingRead | undefined;
+  /** Writes node has not flushed yet, oldest first (node calls their callbacks in this order). */
+  readonly #writes: PendingWrite[] = [];
 
   constructor(socket: tls.TLSSocket, endpoint: string, timeoutMs: number) {
     this.#socket = socket;
@@ -72,20 +81,54 @@ class TlsByteStream implements ByteStream {
     return waiter;
   }
 
+  /** Rejects every pending write with `error` (node would report them as "destroyed", without a code). */
+  #failWrites(error: IotError): void {
+    for (const pending of this.#writes.splice(0)) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
+  }
+
+  #isOpen(): boolean {
+    return !this.#closedByUs && !this.#ended && this.#failure === undefined && !this.#socket.destroyed && this.#socket.writable;
+  }
+
   write(data: Uint8Array): Promise<void> {
+    if (!this.#isOpen()) return Promise.reject(new IotError('transport', `cannot write to ${this.#endpoint}: the connection is closed`));
+    if (data.byteLength === 0) {
+      if (this.#writes.length === 0) return Promise.resolve();
+      return new Promise((resolve, reject) => { this.#writes.push({ resolve, reject, timer: undefined }); });
+    }
     return new Promise((resolve, reject) => {
-      if (this.#closedByUs || this.#socket.destroyed || !this.#socket.writable) {
-        reject(new IotError('transport', `cannot write to ${this.#endpoint}: the connection is closed`));
-        return;
-      }
-      this.#socket.write(data, (error) => {
-        if (error) reject(iotErrorFromNode(error, this.#endpoint));
-        else resolve();
+      const timer = setTimeout(() => {
+        // The peer took none of the rest within the limit: the stream fails as a timed-out read does.
+        const error = new IotError('timeout', `could not send ${data.byteLength} bytes to ${this.#endpoint} within ${this.#timeoutMs} ms (the peer reads nothing)`);
+        this.#failure ??= error;
+        this.#failWrites(error);
+        this.#socket.destroy();
+        if (this.#waiter !== undefined) this.#settle().reject(error);
+      }, this.#timeoutMs);
+      const pending: PendingWrite = { resolve, reject, timer };
+      this.#writes.push(pending);
+      // A copy: node keeps what it is given until it is flushed, and the caller may reuse `data` at once.
+      this.#socket.write(Buffer.from(data), (error) => {
+        const index = this.#writes.indexOf(pending);
+        if (index < 0) return; // Already failed by a timeout or close.
+        this.#writes.splice(index, 1);
+        clearTimeout(timer);
+        if (error) {
+          reject(this.#closedByUs ? new IotError('transport', `the connection to ${this.#endpoint} was closed before the data was sent`) : iotErrorFromNode(error, this.#endpoint));
+          return;
+        }
+        resolve();
+        // Empty writes made after this one, before the next real one, settle now, in order.
+        while (this.#writes.length > 0 && this.#writes[0]!.timer === undefined) this.#writes.shift()!.resolve();
       });
     });
   }
 
   read(): Promise<Uint8Array | undefined> {
+    if (this.#waiter !== undefined) return Promise.reject(new IotError('bad-input', 'ByteStream.read called while another read is pending'));
     const chunk = this.#chunks.shift();
     if (chunk !== undefined) {
       this.#queuedBytes -= chunk.byteLength;
@@ -94,12 +137,12 @@ class TlsByteStream implements ByteStream {
     }
     if (this.#closedByUs || this.#ended) return Promise.resolve(undefined);
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    if (this.#waiter !== undefined) return Promise.reject(new IotError('bad-input', 'ByteStream.read called while another read is pending'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiter = undefined;
         const error = new IotError('timeout', `no data from ${this.#endpoint} within ${this.#timeoutMs} ms`);
         this.#failure ??= error;
+        this.#failWrites(error);
         this.#socket.destroy();
         reject(error);
       }, this.#timeoutMs);
@@ -109,6 +152,7 @@ class TlsByteStream implements ByteStream {
 
   close(): void {
     this.#closedByUs = true;
+    this.#failWrites(new IotError('transport', `the connection to ${this.#endpoint} was closed before the data was sent`));
     this.#socket.destroy();
     if (this.#waiter !== undefined) this.#settle().resolve(undefined);
   }

@@ -323,8 +323,9 @@ export class DeviceHost {
       case 'socket.write': {
         const socket = this.#sockets.get(id);
         if (socket === undefined) throw new Error('socket closed');
-        socket.write(Buffer.from(message.data as Uint8Array));
-        return undefined;
+        // Backpressure as on the device: once node's buffer is over its mark (every buffer to the peer is
+        // full), the fake reports no room until node drains it (then message 3, writable).
+        return { full: !socket.write(Buffer.from(message.data as Uint8Array)) };
       }
       case 'socket.close':
         this.#sockets.get(id)?.destroy();
@@ -408,6 +409,9 @@ export class DeviceHost {
     });
     socket.on('data', (data: Buffer) => {
       if (!finished) this.#deliver({ key: `socket:${id}`, type: 'data', data: new Uint8Array(data) });
+    });
+    socket.on('drain', () => {
+      if (!finished) this.#deliver({ key: `socket:${id}`, type: 'writable' });
     });
     socket.on('error', () => fail('error'));
     socket.on('close', () => fail('closed'));

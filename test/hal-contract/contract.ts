@@ -1,12 +1,16 @@
 /**
  * The HAL contract suite: one set of cases that every implementation of hal/hal.ts must pass — the Node HAL
- * (test/hal-contract/node-hal.test.ts) and the Moddable HAL (run on XS by the firmware's test runner).
+ * (test/hal-contract/node-hal.test.ts), the Moddable HAL on xsnap (test/device/hal-contract-xs.test.ts) and on
+ * Moddable's simulator (test/moddable/). Each case checks rules that hal.ts states with MUST / MUST NOT; the
+ * case names start with the member they check.
  *
  * PORTABLE on purpose: no mocha, no node: imports, no platform globals. A case is a plain async function that
  * takes a context and throws an Error on failure; the runner of each platform supplies the context (how to
- * make a HAL with empty storage, and TLS endpoints the HAL can reach) and reports the results.
+ * make a HAL, and TLS endpoints the HAL can reach — test/hal-contract/servers.ts serves them) and reports the
+ * results. No case measures speed: a HAL that hangs where a rule says it must settle fails by the runner's
+ * per-case time limit.
  */
-import type { Credential, Hal, StoredCredential } from '../../hal/hal.js';
+import type { Credential, Hal, LogLevel, LogThreshold, StoredCredential } from '../../hal/hal.js';
 
 /** A TLS endpoint the HAL under test can reach. */
 export interface ContractEndpoint {
@@ -15,21 +19,59 @@ export interface ContractEndpoint {
   serverName: string;
 }
 
+/** How the HAL from `freshHal` differs from a default one. */
+export interface FreshHalOptions {
+  /** The HAL's LogThreshold. Default 'debug' (every line reaches `logLines`). */
+  logThreshold?: LogThreshold;
+  /** true: the HAL's clock (now()) reads a time before the clock floor, as an unsynced device's does. */
+  unsetClock?: boolean;
+  /** true: the platform's log sink throws on every line (nothing reaches `logLines`). */
+  logSinkThrows?: boolean;
+}
+
+export interface FreshHal {
+  hal: Hal;
+  productId: string;
+  deviceName: string;
+  /** Every line the HAL's log wrote, in order (the runner points the HAL's log sink here). */
+  logLines: readonly string[];
+}
+
 export interface HalContractContext {
-  /** A HAL whose storage is empty, for a device of this auth mode. Each call gives a fresh, separate store. */
-  freshHal(authMode: 'KEY' | 'CERT'): Promise<{ hal: Hal; productId: string; deviceName: string }>;
-  /** Echoes every byte back; its certificate chains to the CA the HALs from freshHal trust. */
+  /**
+   * A HAL whose storage is empty, for a device of this auth mode, trusting the CA of the endpoints below
+   * (except `untrusted`). Each call gives a fresh, separate store.
+   */
+  freshHal(authMode: 'KEY' | 'CERT', options?: FreshHalOptions): Promise<FreshHal>;
+  /** Echoes every byte back. */
   echo: ContractEndpoint;
-  /** Sends the ASCII bytes of `closingGreeting`, then closes the stream cleanly. Trusted like `echo`. */
+  /** Sends the ASCII bytes of `closingGreeting`, then closes the stream cleanly. */
   closing: ContractEndpoint;
   closingGreeting: string;
-  /** Completes the TLS handshake, then never sends anything. Trusted like `echo`. */
+  /** Completes the TLS handshake, then never sends anything. */
   silent: ContractEndpoint;
+  /** Completes the TLS handshake, then never reads what it is sent. */
+  sink: ContractEndpoint;
+  /** More bytes than every buffer between this platform's HAL and `sink` holds (so a write of them stalls). */
+  sinkFillBytes: number;
+  /** Accepts the TCP connection, then never answers: the TLS handshake never completes. */
+  mute: ContractEndpoint;
+  /** Resets the connection (TCP RST) as soon as it receives a byte. */
+  reset: ContractEndpoint;
   /** A TLS server whose certificate chains to a CA the HAL does NOT trust. */
   untrusted: ContractEndpoint;
-  /** A PEM certificate and PEM RSA private key to store (any valid pair; storage does not verify them). */
+  /** An address where nothing listens: a connection there is refused. */
+  closedPort: ContractEndpoint;
+  /**
+   * How many connections the platform has started so far (the XS runner counts SecureSocket opens; a runner
+   * that cannot see those counts the connections its endpoints accepted). Only differences are used.
+   */
+  connectionCount(): Promise<number>;
+  /** Two different PEM certificates with their PEM RSA private keys (storage does not verify them). */
   sampleCertificatePem: string;
   samplePrivateKeyPem: string;
+  otherCertificatePem: string;
+  otherPrivateKeyPem: string;
   /** The core's MAX_STORED_CREDENTIAL_BYTES: the largest value storage must accept. */
   maxStoredCredentialBytes: number;
 }
@@ -109,6 +151,13 @@ function hex(bytes: Uint8Array): string {
 function fromHex(text: string): Uint8Array {
   const out = new Uint8Array(text.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** `length` bytes of a pattern that depends on `seed` (no run repeats within 251 bytes). */
+function pattern(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = (i * 31 + seed * 7 + (i % 251)) & 0xff;
   return out;
 }
 
@@ -249,6 +298,67 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
     },
   },
   {
+    name: 'storage: load resolves a new object each time (changing it changes nothing stored)',
+    async run(context) {
+      const { hal, productId, deviceName } = await context.freshHal('KEY');
+      await hal.storage.save({ productId, deviceName, credential: { kind: 'key', deviceSecret: deviceSecret(4) } });
+      const first = await hal.storage.load();
+      assert(first !== undefined && first.credential.kind === 'key', 'nothing (or the wrong kind) loaded');
+      (first.credential as { deviceSecret: string }).deviceSecret = deviceSecret(5);
+      first.deviceName = 'changed-by-the-caller';
+      const second = await hal.storage.load();
+      assert(second !== undefined && second !== first, 'load resolved the same object twice');
+      assert(second.deviceName === deviceName, 'changing a loaded value changed the stored identity');
+      assert(second.credential.kind === 'key' && second.credential.deviceSecret === deviceSecret(4), 'changing a loaded value changed the stored secret');
+    },
+  },
+  {
+    name: 'storage: save takes its value before it returns (the caller may change it at once)',
+    async run(context) {
+      const { hal, productId, deviceName } = await context.freshHal('CERT');
+      const credential = { kind: 'cert' as const, certificatePem: context.sampleCertificatePem, privateKeyPem: context.samplePrivateKeyPem };
+      const value: StoredCredential = { productId, deviceName, credential };
+      const saving = hal.storage.save(value);
+      credential.certificatePem = context.otherCertificatePem;
+      credential.privateKeyPem = context.otherPrivateKeyPem;
+      value.deviceName = 'changed-by-the-caller';
+      await saving;
+      const loaded = await hal.storage.load();
+      assert(loaded !== undefined && loaded.deviceName === deviceName, `stored ${describe(loaded)}, not the value as it was when save was called`);
+      assert(sameCredential(loaded.credential, { kind: 'cert', certificatePem: context.sampleCertificatePem, privateKeyPem: context.samplePrivateKeyPem }),
+        'stored the credential as the caller changed it after save returned');
+    },
+  },
+  {
+    name: 'storage: a load during a save gives the old or the new value, never a mixture; saves take effect in call order',
+    async run(context) {
+      const { hal, productId, deviceName } = await context.freshHal('CERT');
+      const pair = (certificatePem: string, privateKeyPem: string): StoredCredential => ({ productId, deviceName, credential: { kind: 'cert', certificatePem, privateKeyPem } });
+      const a = pair(context.sampleCertificatePem, context.samplePrivateKeyPem);
+      const b = pair(context.otherCertificatePem, context.otherPrivateKeyPem);
+      await hal.storage.save(a);
+      const saves: Promise<void>[] = [];
+      const pending: Promise<StoredCredential | undefined>[] = [];
+      for (let round = 0; round < 4; round++) {
+        saves.push(hal.storage.save(b));
+        pending.push(hal.storage.load(), hal.storage.load());
+        saves.push(hal.storage.save(a));
+        pending.push(hal.storage.load());
+      }
+      saves.push(hal.storage.save(b));
+      pending.push(hal.storage.load());
+      const loads = await Promise.all(pending);
+      await Promise.all(saves);
+      loads.forEach((loaded, i) => {
+        assert(loaded !== undefined, `load ${i + 1} during a save resolved nothing`);
+        assert(sameCredential(loaded.credential, a.credential) || sameCredential(loaded.credential, b.credential),
+          `load ${i + 1} during a save resolved a mixture of two credentials`);
+      });
+      const last = await hal.storage.load();
+      assert(last !== undefined && sameCredential(last.credential, b.credential), 'after overlapping saves, load does not give the last one');
+    },
+  },
+  {
     name: 'connect: write and read echo over verified TLS',
     async run(context) {
       const { hal } = await context.freshHal('KEY');
@@ -328,6 +438,213 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
     },
   },
   {
+    name: 'connect: a refused connection rejects with transport (or tls where the platform cannot tell), without waiting for the timeout',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const code = await rejectionCode(hal.connect(connectOptions(context.closedPort, 30000)), 'connect to a port where nothing listens');
+      assert(code === 'transport' || code === 'tls', `a refused connection gave '${code}', expected 'transport' (or 'tls')`);
+    },
+  },
+  {
+    name: 'connect: a handshake that never completes rejects with timeout',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const code = await rejectionCode(hal.connect(connectOptions(context.mute, 300)), 'connect to a server that never answers the handshake');
+      assert(code === 'timeout', `a handshake with no answer gave '${code}', expected 'timeout'`);
+    },
+  },
+  {
+    name: 'connect: with the clock before the floor rejects with clock, and starts no connection',
+    async run(context) {
+      const unset = await context.freshHal('KEY', { unsetClock: true });
+      const before = await context.connectionCount();
+      const code = await rejectionCode(unset.hal.connect(connectOptions(context.echo)), 'connect with an unset clock');
+      assert(code === 'clock', `an unset clock gave '${code}', expected 'clock'`);
+      // One real connection afterwards: the count must grow by exactly that one.
+      const { hal } = await context.freshHal('KEY');
+      const stream = await hal.connect(connectOptions(context.echo));
+      await stream.write(ascii('.'));
+      await readExactly(stream, 1);
+      stream.close();
+      const after = await context.connectionCount();
+      assert(after - before === 1, `connect with an unset clock started ${after - before - 1} connection(s)`);
+    },
+  },
+  {
+    name: 'connect: a client certificate without its key rejects with bad-input',
+    async run(context) {
+      const { hal } = await context.freshHal('CERT');
+      const options = { ...connectOptions(context.echo), clientCertificate: Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01) };
+      const code = await rejectionCode(hal.connect(options), 'connect with a certificate and no key');
+      assert(code === 'bad-input', `a certificate without a key gave '${code}', expected 'bad-input'`);
+    },
+  },
+  {
+    name: 'write: the caller may change the buffer as soon as write returned; the original bytes are sent',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const stream = await hal.connect(connectOptions(context.echo));
+      try {
+        // A large write first, so that the platform must queue the second one rather than send it at once.
+        const ahead = pattern(20_000, 5);
+        const writingAhead = stream.write(ahead);
+        const data = pattern(5000, 7);
+        const original = data.slice();
+        const writing = stream.write(data);
+        data.fill(0x55);
+        ahead.fill(0x55);
+        const echoed = await readExactly(stream, ahead.length + original.length);
+        await Promise.all([writingAhead, writing]);
+        assert(hex(echoed.subarray(0, ahead.length)) === hex(pattern(20_000, 5)), 'the bytes sent are not the ones the first buffer held when write was called');
+        assert(hex(echoed.subarray(ahead.length)) === hex(original), 'the bytes sent are not the ones the buffer held when write was called');
+      } finally {
+        stream.close();
+      }
+    },
+  },
+  {
+    name: 'write: overlapping writes go out in call order and settle in call order; an empty write resolves',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const stream = await hal.connect(connectOptions(context.echo));
+      try {
+        const parts = [pattern(3000, 1), new Uint8Array(0), pattern(10, 2), pattern(2500, 3)];
+        const before = parts.map(hex);
+        const settled: number[] = [];
+        await Promise.all(parts.map((part, i) => stream.write(part).then(() => { settled.push(i); })));
+        assert(settled.join() === '0,1,2,3', `writes settled in the order ${settled.join()}`);
+        parts.forEach((part, i) => assert(hex(part) === before[i], `write ${i} modified the caller's buffer`));
+        const expected = hex(parts[0]!) + hex(parts[2]!) + hex(parts[3]!);
+        const echoed = await readExactly(stream, 3000 + 10 + 2500);
+        assert(hex(echoed) === expected, 'the bytes of overlapping writes arrived out of order or interleaved');
+      } finally {
+        stream.close();
+      }
+    },
+  },
+  {
+    name: 'write: to a peer that reads nothing rejects with timeout (or transport where the socket refuses) and fails the stream',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const stream = await hal.connect(connectOptions(context.sink, 500));
+      const code = await rejectionCode(stream.write(pattern(context.sinkFillBytes, 9)), 'write to a peer that reads nothing');
+      assert(code === 'timeout' || code === 'transport', `a stalled write gave '${code}', expected 'timeout' (or 'transport')`);
+      const readCode = await rejectionCode(stream.read(), 'read after a write failed');
+      assert(readCode === code, `read after a write failed with '${code}' gave '${readCode}', expected '${code}' again`);
+      const writeCode = await rejectionCode(stream.write(ascii('x')), 'write after a write timed out');
+      assert(writeCode === 'transport', `write after a timeout gave '${writeCode}', expected 'transport'`);
+      stream.close();
+    },
+  },
+  {
+    name: 'write: close while a write is pending rejects it with transport',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const stream = await hal.connect(connectOptions(context.sink, 30000));
+      const writing = stream.write(pattern(context.sinkFillBytes, 11));
+      await hal.sleep(50);
+      stream.close();
+      const code = await rejectionCode(writing, 'write pending at close');
+      assert(code === 'transport', `a write pending at close gave '${code}', expected 'transport'`);
+      assert(await stream.read() === undefined, 'read after close did not resolve undefined');
+    },
+  },
+  {
+    name: 'write: after the peer ended the stream rejects with transport',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const stream = await hal.connect(connectOptions(context.closing));
+      await readExactly(stream, context.closingGreeting.length);
+      assert(await stream.read() === undefined, 'the peer ended the stream, but read did not resolve undefined');
+      const code = await rejectionCode(stream.write(ascii('late')), 'write after the peer ended the stream');
+      assert(code === 'transport', `write after the peer ended the stream gave '${code}', expected 'transport'`);
+      stream.close();
+    },
+  },
+  {
+    name: 'read: each chunk belongs to the caller (later reads do not change it; changing it changes no later chunk)',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const stream = await hal.connect(connectOptions(context.echo));
+      try {
+        const kept: { chunk: Uint8Array; copy: string }[] = [];
+        let sent = '';
+        let received = '';
+        for (let round = 0; round < 4; round++) {
+          const data = pattern(1500, round * 17 + 1);
+          sent += hex(data);
+          await stream.write(data);
+          let got = 0;
+          while (got < data.length) {
+            const chunk = await stream.read();
+            assert(chunk !== undefined && chunk.length >= 1, 'the echo ended early');
+            received += hex(chunk);
+            got += chunk.length;
+            // Every other chunk the caller overwrites: a HAL that reused its memory would corrupt later chunks.
+            if (kept.length % 2 === 1) chunk.fill(0xee);
+            kept.push({ chunk, copy: hex(chunk) });
+          }
+        }
+        kept.forEach((entry, i) => assert(hex(entry.chunk) === entry.copy, `chunk ${i} changed after later reads`));
+        assert(received === sent, 'the bytes read are not the bytes echoed (a chunk the caller changed leaked into a later one?)');
+      } finally {
+        stream.close();
+      }
+    },
+  },
+  {
+    name: 'read: a second read while one is pending rejects with bad-input, and the first still gets the data',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const stream = await hal.connect(connectOptions(context.echo));
+      try {
+        const first = stream.read();
+        const code = await rejectionCode(stream.read(), 'a second pending read');
+        assert(code === 'bad-input', `a second pending read gave '${code}', expected 'bad-input'`);
+        await stream.write(ascii('after'));
+        const chunk = await first;
+        assert(chunk !== undefined && chunk.length >= 1 && chunk[0] === 0x61, 'the first read did not get the echoed bytes');
+        const rest = chunk.length < 5 ? await readExactly(stream, 5 - chunk.length) : new Uint8Array(0);
+        assert(chunk.length + rest.length === 5, 'the echo lost bytes');
+      } finally {
+        stream.close();
+      }
+    },
+  },
+  {
+    name: 'read: a connection reset rejects with transport, again on every later read; writes then reject with transport',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const stream = await hal.connect(connectOptions(context.reset));
+      try {
+        await stream.write(ascii('!'));
+        const code = await rejectionCode(stream.read(), 'read from a peer that reset the connection');
+        assert(code === 'transport', `a reset gave '${code}', expected 'transport'`);
+        const again = await rejectionCode(stream.read(), 'read after a reset');
+        assert(again === 'transport', `read after a reset gave '${again}', expected 'transport'`);
+        const writeCode = await rejectionCode(stream.write(ascii('x')), 'write after a reset');
+        assert(writeCode === 'transport', `write after a reset gave '${writeCode}', expected 'transport'`);
+      } finally {
+        stream.close();
+      }
+    },
+  },
+  {
+    name: 'read: after a read timed out, reads reject with timeout again and writes with transport',
+    async run(context) {
+      const { hal } = await context.freshHal('KEY');
+      const stream = await hal.connect(connectOptions(context.silent, 300));
+      const code = await rejectionCode(stream.read(), 'read from a silent peer');
+      assert(code === 'timeout', `silent peer gave '${code}', expected 'timeout'`);
+      const again = await rejectionCode(stream.read(), 'read after a timeout');
+      assert(again === 'timeout', `read after a timeout gave '${again}', expected 'timeout'`);
+      const writeCode = await rejectionCode(stream.write(ascii('x')), 'write after a read timed out');
+      assert(writeCode === 'transport', `write after a read timed out gave '${writeCode}', expected 'transport'`);
+      stream.close();
+      assert(await stream.read() === undefined, 'read after close did not resolve undefined');
+    },
+  },
+  {
     name: 'clock: now() is whole Unix seconds after 2020 and before 2100',
     async run(context) {
       const { hal } = await context.freshHal('KEY');
@@ -337,15 +654,16 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
     },
   },
   {
-    name: 'random: random(n) gives n bytes, and they vary',
+    name: 'random: random(n) gives exactly n new bytes, random(0) is empty, and they vary',
     async run(context) {
       const { hal } = await context.freshHal('KEY');
-      for (const n of [0, 1, 5, 16, 33]) {
+      for (const n of [0, 1, 5, 16, 33, 1000]) {
         const bytes = hal.random(n);
         assert(bytes instanceof Uint8Array && bytes.length === n, `random(${n}) gave ${bytes.length} bytes`);
       }
       const a = hal.random(32);
       const b = hal.random(32);
+      assert(a.buffer !== b.buffer, 'two calls of random returned views of one buffer');
       let same = 0;
       for (let i = 0; i < 32; i++) if (a[i] === b[i]) same++;
       assert(same < 32, 'two calls of random(32) returned the same bytes');
@@ -355,24 +673,36 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
     },
   },
   {
-    name: 'sleep: resolves, and not before the time has passed on the HAL clock',
+    name: 'sleep: resolves for 0, fractions, negative and non-finite ms; not before the time has passed on the HAL clock',
     async run(context) {
       const { hal } = await context.freshHal('KEY');
-      await hal.sleep(0);
+      for (const ms of [0, 0.5, 2.5, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        const result = await hal.sleep(ms);
+        assert(result === undefined, `sleep(${ms}) resolved a value`);
+      }
       const before = hal.now();
       await hal.sleep(1100);
       assert(hal.now() >= before + 1, 'sleep(1100) returned before one second passed on now()');
     },
   },
   {
-    name: 'log: never throws, at every level, with any text',
+    name: 'log: never throws (also when its sink throws), and writes exactly the lines at or above the threshold, for every threshold',
     async run(context) {
-      const { hal } = await context.freshHal('KEY');
-      for (const level of ['error', 'warn', 'info', 'debug'] as const) {
-        hal.log(level, `contract ${level} line`);
-        hal.log(level, '');
-        hal.log(level, 'multi\nline \u00e9 \ud83d\ude00');
+      const levels: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+      const thresholds: readonly LogThreshold[] = ['off', ...levels];
+      for (const threshold of thresholds) {
+        const { hal, logLines } = await context.freshHal('KEY', { logThreshold: threshold });
+        const allowed = threshold === 'off' ? 0 : levels.indexOf(threshold) + 1;
+        levels.forEach((level, i) => {
+          hal.log(level, `contract line ${level} under ${threshold}`);
+          hal.log(level, '');
+          hal.log(level, 'multi\nline \u00e9 \ud83d\ude00');
+          const written = logLines.filter((line) => line.includes(`contract line ${level} under ${threshold}`)).length;
+          assert(written === (i < allowed ? 1 : 0), `threshold '${threshold}': a '${level}' line was written ${written} time(s)`);
+        });
       }
+      const { hal } = await context.freshHal('KEY', { logThreshold: 'debug', logSinkThrows: true });
+      for (const level of levels) hal.log(level, `contract line ${level} into a sink that throws`);
     },
   },
 ]);

@@ -1,42 +1,13 @@
 /**
- * Runs every HAL contract case (contract.ts) against the Node HAL, with TLS endpoints served by node:tls
- * from certificates made by the machine's openssl (an independent tool) in a temp dir.
+ * Runs every HAL contract case (contract.ts) against the Node HAL, with the TLS endpoints of servers.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tls from 'node:tls';
-import { createNodeHal } from '../../hal/node/index.js';
+import { createNodeHal, Logger } from '../../hal/node/index.js';
 import { MAX_STORED_CREDENTIAL_BYTES } from '../../src/device/record.js';
-import { halContractCases, type ContractEndpoint, type HalContractContext } from './contract.js';
-
-function openssl(cwd: string, ...args: string[]): void {
-  execFileSync('openssl', args, { cwd, stdio: 'pipe' });
-}
-
-/** A CA and a server certificate for localhost/127.0.0.1 signed by it (EC P-256: fast to make). */
-function makeChain(cwd: string, prefix: string): { caPem: string; keyPem: string; certPem: string } {
-  openssl(cwd, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${prefix}-ca.key`,
-    '-out', `${prefix}-ca.pem`, '-days', '2', '-subj', `/CN=${prefix} contract CA`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  openssl(cwd, 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${prefix}-server.key`,
-    '-out', `${prefix}-server.csr`, '-subj', '/CN=localhost');
-  writeFileSync(join(cwd, `${prefix}-ext.cnf`), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
-  openssl(cwd, 'x509', '-req', '-in', `${prefix}-server.csr`, '-CA', `${prefix}-ca.pem`, '-CAkey', `${prefix}-ca.key`, '-CAcreateserial',
-    '-out', `${prefix}-server.pem`, '-days', '2', '-extfile', `${prefix}-ext.cnf`);
-  const read = (name: string): string => readFileSync(join(cwd, name), 'utf8');
-  return { caPem: read(`${prefix}-ca.pem`), keyPem: read(`${prefix}-server.key`), certPem: read(`${prefix}-server.pem`) };
-}
-
-async function serve(key: string, cert: string, onSocket: (socket: tls.TLSSocket) => void): Promise<{ server: tls.Server; endpoint: ContractEndpoint }> {
-  const server = tls.createServer({ key, cert }, onSocket);
-  server.on('tlsClientError', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return { server, endpoint: { host: '127.0.0.1', port, serverName: 'localhost' } };
-}
+import { halContractCases, type HalContractContext } from './contract.js';
+import { startContractServers, type ContractServers } from './servers.js';
 
 const PLACEHOLDER_DEVICE_INFO = (authMode: 'KEY' | 'CERT', deviceName: string): string => JSON.stringify({
   auth_mode: authMode,
@@ -48,48 +19,53 @@ const PLACEHOLDER_DEVICE_INFO = (authMode: 'KEY' | 'CERT', deviceName: string): 
   cert_deviceinfo: { devCertFile: 'YOUR_DEVICE_CERT_FILE_NAME', devPrivateKeyFile: 'YOUR_DEVICE_PRIVATE_KEY_FILE_NAME' },
 }, null, 4);
 
+/** Node's socket buffers took about 4 MB before a paused peer stalled them on the CI machines; 8× that. */
+const NODE_SINK_FILL_BYTES = 32 * 1024 * 1024;
+
+/** 1970-01-01T00:16:40Z: what an unsynced clock reads. */
+const UNSET_CLOCK_SECONDS = 1000;
+
 describe('HAL contract: the Node HAL', function () {
   this.timeout(60000);
-  const servers: tls.Server[] = [];
   let directory = '';
+  let servers: ContractServers | undefined;
   let context: HalContractContext;
 
   before(async () => {
     directory = mkdtempSync(join(tmpdir(), 'hal-contract-'));
-    const trusted = makeChain(directory, 'trusted');
-    const other = makeChain(directory, 'other');
-    // An RSA PKCS#1 key, the form Tencent issues.
-    openssl(directory, 'genrsa', '-traditional', '-out', 'device.key', '2048');
-    openssl(directory, 'req', '-x509', '-new', '-key', 'device.key', '-out', 'device.pem', '-days', '2', '-subj', '/CN=K7QW2ZP4XAcontract');
-    const greeting = 'bye from the contract server\n';
-    const echo = await serve(trusted.keyPem, trusted.certPem, (socket) => { socket.on('error', () => undefined); socket.pipe(socket); });
-    const closing = await serve(trusted.keyPem, trusted.certPem, (socket) => { socket.on('error', () => undefined); socket.end(greeting); });
-    const silent = await serve(trusted.keyPem, trusted.certPem, (socket) => { socket.on('error', () => undefined); });
-    const untrusted = await serve(other.keyPem, other.certPem, (socket) => { socket.on('error', () => undefined); });
-    servers.push(echo.server, closing.server, silent.server, untrusted.server);
+    servers = await startContractServers();
+    const running = servers;
     let counter = 0;
     context = {
-      async freshHal(authMode) {
+      async freshHal(authMode, options = {}) {
         counter += 1;
         const deviceDirectory = mkdtempSync(join(directory, `device-${counter}-`));
         const deviceName = `contract-${counter}`;
         const file = join(deviceDirectory, 'device_info.json');
         writeFileSync(file, PLACEHOLDER_DEVICE_INFO(authMode, deviceName));
-        return { hal: createNodeHal({ storage: file, caPem: trusted.caPem }), productId: 'K7QW2ZP4XA', deviceName };
+        const logLines: string[] = [];
+        const write = options.logSinkThrows === true ? (): never => { throw new Error('the log sink is broken'); } : (line: string): void => { logLines.push(line); };
+        const logger = new Logger({ level: options.logThreshold ?? 'debug', write });
+        const hal = createNodeHal({
+          storage: file, caPem: running.caPem, logger,
+          ...(options.unsetClock === true ? { now: () => UNSET_CLOCK_SECONDS } : {}),
+        });
+        return { hal, productId: 'K7QW2ZP4XA', deviceName, logLines };
       },
-      echo: echo.endpoint,
-      closing: closing.endpoint,
-      closingGreeting: greeting,
-      silent: silent.endpoint,
-      untrusted: untrusted.endpoint,
-      sampleCertificatePem: readFileSync(join(directory, 'device.pem'), 'utf8'),
-      samplePrivateKeyPem: readFileSync(join(directory, 'device.key'), 'utf8'),
+      ...running.endpoints,
+      closingGreeting: running.closingGreeting,
+      sinkFillBytes: NODE_SINK_FILL_BYTES,
+      connectionCount: async () => running.accepted(),
+      sampleCertificatePem: running.samples[0].certificatePem,
+      samplePrivateKeyPem: running.samples[0].privateKeyPem,
+      otherCertificatePem: running.samples[1].certificatePem,
+      otherPrivateKeyPem: running.samples[1].privateKeyPem,
       maxStoredCredentialBytes: MAX_STORED_CREDENTIAL_BYTES,
     };
   });
 
-  after(() => {
-    for (const server of servers) server.close();
+  after(async () => {
+    await servers?.close();
     if (directory !== '') rmSync(directory, { recursive: true, force: true });
   });
 

@@ -2,7 +2,8 @@
  * The whole HAL contract suite (test/hal-contract/contract.ts) on Moddable's own runtime: an app on the library
  * manifest (test/moddable/contract-app) built by the real mcconfig and run by mcsim runs every case against
  * createModdableHal — storage through the platform module (files), the real SecureSocket to TLS endpoints
- * served here on loopback (RSA chains, as Moddable's TLS needs), the real Timer, clock and native random.
+ * served by test/hal-contract/servers.ts (as for the Node and xsnap runners), the real Timer, clock and native
+ * random.
  * The app reports one trace line per case; each case here asserts its line.
  */
 import { strict as assert } from 'node:assert';
@@ -12,87 +13,62 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
 import type { ModdableSdk } from '../../scripts/moddable-sdk.js';
-import type { ContractEndpoint } from '../hal-contract/contract.js';
 import { halContractCases } from '../hal-contract/contract.js';
-import { makeCertCredential } from '../device/fixtures.js';
+import { startContractServers, type ContractServers } from '../hal-contract/servers.js';
 import { leafSignedBy, newCaDir } from './certs.js';
 import { writeLibraryApp } from './library-app.js';
 import { buildFirmware, REPO_ROOT, simulatorSdk, startSimulator } from './simulator.js';
 
-/** What the contract's TLS cases need from the test side (the shape a shared servers module can give too). */
-interface ContractEndpoints {
-  echo: ContractEndpoint;
-  closing: ContractEndpoint;
-  closingGreeting: string;
-  silent: ContractEndpoint;
-  untrusted: ContractEndpoint;
-  /** The CA that vouches for echo, closing and silent (not for untrusted). */
-  trustedCaPem: string;
-  sampleCertificatePem: string;
-  samplePrivateKeyPem: string;
-  close(): Promise<void>;
-}
+/**
+ * More than every buffer between the app and the sink holds. On Linux the simulator's SecureSocket throws
+ * "write failed" at the first partial send() (modSocket.c), so the write fails long before this many bytes.
+ */
+const SIMULATOR_SINK_FILL_BYTES = 8 * 1024 * 1024;
 
 /**
- * The contract's TLS endpoints on loopback: echo, closing (a greeting, then a clean close), silent, and one
- * whose chain leads to another CA. Each sends leaf and CA and carries SAN and key identifiers (Moddable's TLS
- * verifies nothing else); openssl makes the certificates, node:tls serves them.
+ * The app cannot see the host's servers, so it asks: a TLS endpoint (not one of the counted ones) that answers
+ * every connection with the number of connections the contract endpoints accepted so far, in ASCII, then ends.
  */
-async function startContractEndpoints(work: string): Promise<ContractEndpoints> {
-  const trustedCa = newCaDir(work, 'contract trusted CA');
-  const otherCa = newCaDir(work, 'contract other CA');
-  const trusted = leafSignedBy(trustedCa, 'localhost');
-  const other = leafSignedBy(otherCa, 'localhost');
-  const servers: tls.Server[] = [];
-  const sockets = new Set<tls.TLSSocket>();
-  const serve = async (chain: { keyPem: string; chainPem: string }, onSocket: (socket: tls.TLSSocket) => void): Promise<ContractEndpoint> => {
-    const server = tls.createServer({ key: chain.keyPem, cert: chain.chainPem }, (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-      onSocket(socket);
-    });
-    server.on('tlsClientError', () => undefined);
-    servers.push(server);
-    await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
-    return { host: '127.0.0.1', port: (server.address() as AddressInfo).port, serverName: 'localhost' };
-  };
-  const closingGreeting = 'bye from the contract server\n';
-  const sample = makeCertCredential('K7QW2ZP4XAcontract');
+async function startCountServer(work: string, servers: ContractServers): Promise<{ port: number; caPem: string; close(): Promise<void> }> {
+  const ca = newCaDir(work, 'contract count CA');
+  const leaf = leafSignedBy(ca, 'localhost');
+  const server = tls.createServer({ key: leaf.keyPem, cert: leaf.chainPem }, (socket) => {
+    socket.on('error', () => undefined);
+    socket.end(String(servers.accepted()));
+  });
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
   return {
-    echo: await serve(trusted, (socket) => socket.pipe(socket)),
-    closing: await serve(trusted, (socket) => socket.end(closingGreeting)),
-    closingGreeting,
-    silent: await serve(trusted, (socket) => socket.resume()),
-    untrusted: await serve(other, (socket) => socket.resume()),
-    trustedCaPem: readFileSync(join(trustedCa, 'ca.pem'), 'utf8'),
-    sampleCertificatePem: sample.certificatePem,
-    samplePrivateKeyPem: sample.privateKeyPem,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(servers.map((server) => new Promise<void>((resolveClose) => server.close(() => resolveClose()))));
-    },
+    port: (server.address() as AddressInfo).port,
+    caPem: readFileSync(join(ca, 'ca.pem'), 'utf8'),
+    close: () => new Promise<void>((resolveClose) => server.close(() => resolveClose())),
   };
 }
 
 /** The app's config (mcconfig `key=value`): endpoints, and host files for what does not fit a value well. */
-function appConfig(endpoints: ContractEndpoints, work: string, flashDir: string): Record<string, string> {
+function appConfig(servers: ContractServers, count: { port: number; caPem: string }, work: string, flashDir: string): Record<string, string> {
   const file = (name: string, text: string): string => {
     const path = join(work, name);
     writeFileSync(path, text);
     return path;
   };
   const config: Record<string, string> = {
-    serverName: endpoints.echo.serverName,
-    closingGreeting: endpoints.closingGreeting,
-    caFile: file('contract-ca.pem', endpoints.trustedCaPem),
-    certificatePemFile: file('sample-cert.pem', endpoints.sampleCertificatePem),
-    privateKeyPemFile: file('sample-key.pem', endpoints.samplePrivateKeyPem),
+    serverName: servers.endpoints.echo.serverName,
+    closingGreeting: servers.closingGreeting,
+    caFile: file('contract-ca.pem', servers.caPem),
+    countCaFile: file('count-ca.pem', count.caPem),
+    countHost: '127.0.0.1',
+    countPort: String(count.port),
+    sinkFillBytes: String(SIMULATOR_SINK_FILL_BYTES),
+    certificatePemFile: file('sample-cert.pem', servers.samples[0].certificatePem),
+    privateKeyPemFile: file('sample-key.pem', servers.samples[0].privateKeyPem),
+    otherCertificatePemFile: file('other-cert.pem', servers.samples[1].certificatePem),
+    otherPrivateKeyPemFile: file('other-key.pem', servers.samples[1].privateKeyPem),
     flashDir: `${flashDir}/`,
   };
-  for (const name of ['echo', 'closing', 'silent', 'untrusted'] as const) {
-    config[`${name}Host`] = endpoints[name].host;
-    config[`${name}Port`] = String(endpoints[name].port);
+  for (const [name, endpoint] of Object.entries(servers.endpoints)) {
+    config[`${name}Host`] = endpoint.host;
+    config[`${name}Port`] = String(endpoint.port);
   }
   return config;
 }
@@ -101,7 +77,8 @@ describe("HAL contract: the Moddable HAL on Moddable's simulator (mcconfig -p li
   this.timeout(900_000);
   let sdk: ModdableSdk;
   let work: string;
-  let endpoints: ContractEndpoints | undefined;
+  let servers: ContractServers | undefined;
+  let count: { close(): Promise<void> } | undefined;
   let lines: string[] = [];
   const results = new Map<string, string>();
 
@@ -110,9 +87,11 @@ describe("HAL contract: the Moddable HAL on Moddable's simulator (mcconfig -p li
     work = mkdtempSync(join(tmpdir(), 'tc-iot-contract-app-'));
     const flashDir = join(work, 'flash');
     mkdirSync(flashDir);
-    endpoints = await startContractEndpoints(work);
+    servers = await startContractServers();
+    const counter = await startCountServer(work, servers);
+    count = counter;
     const manifest = await writeLibraryApp(work, 'contract-app', join(REPO_ROOT, 'test/moddable/contract-app/entry.ts'));
-    const mcSo = await buildFirmware(sdk, 'contract-app', appConfig(endpoints, work, flashDir), manifest);
+    const mcSo = await buildFirmware(sdk, 'contract-app', appConfig(servers, counter, work, flashDir), manifest);
     const simulator = await startSimulator(sdk, mcSo);
     try {
       await simulator.trace.waitFor(/^contract-app done$/, 600_000);
@@ -128,7 +107,8 @@ describe("HAL contract: the Moddable HAL on Moddable's simulator (mcconfig -p li
   });
 
   after(async () => {
-    await endpoints?.close();
+    await count?.close();
+    await servers?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 

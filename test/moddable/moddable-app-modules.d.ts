@@ -3,8 +3,8 @@
  * tsconfig.json (which does not include hal/moddable or the Moddable typings): only what those apps use.
  */
 declare module 'tc-iot-device' {
-  import type { CredentialStorage, Hal, LogLevel } from '../../hal/hal.js';
-  export function createModdableHal(options?: { storage?: CredentialStorage; ca?: ArrayBuffer | undefined; logLevel?: LogLevel | 'off'; write?: (line: string) => void }): Hal;
+  import type { CredentialStorage, Hal, LogThreshold } from '../../hal/hal.js';
+  export function createModdableHal(options?: { storage?: CredentialStorage; ca?: ArrayBuffer | undefined; logLevel?: LogThreshold; write?: (line: string) => void; now?: () => number }): Hal;
   export function randomBytes(length: number): Uint8Array;
   export function loadCaFile(path: string): ArrayBuffer;
   export class PreferenceStorage implements CredentialStorage {

@@ -7,7 +7,9 @@
 // data" beyond), and write() with no argument says how much that is. The simulator's socket buffers 1024 bytes
 // (modules/network/socket/lin/modSocket.c kTxBufferSize), so 896 — measured against the real module by
 // test/moddable/conformance.sim.ts (an earlier fake allowed 1024, which the real module refuses); an ESP32's
-// lwIP send buffer is larger, so 896 is the strict bound. After a write, message 3 (writable) follows.
+// lwIP send buffer is larger, so 896 is the strict bound. After a write, message 3 (writable) follows —
+// unless the connection's buffers are full (the peer reads nothing): then write() says 0, a write throws
+// "can't write all data" (as the real module does with no room), and message 3 comes once they drained.
 import { secureForBridge } from './secure-options.js';
 
 const bridge = () => globalThis.__fakeBridge;
@@ -36,6 +38,7 @@ export default class SecureSocket {
   #id = nextId++;
   #received = [];
   #open = true;
+  #full = false;
   callback = undefined;
 
   constructor(dictionary) {
@@ -53,6 +56,9 @@ export default class SecureSocket {
     else if (event.type === 'data') {
       this.#received.push(new Uint8Array(event.data));
       this.callback?.(2, event.data.byteLength);
+    } else if (event.type === 'writable') {
+      this.#full = false;
+      this.callback?.(3, WRITE_LIMIT);
     } else if (event.type === 'closed') this.callback?.(-1);
     else if (event.type === 'error') this.callback?.(-2);
   }
@@ -77,16 +83,20 @@ export default class SecureSocket {
   }
 
   write(...parts) {
-    if (parts.length === 0) return WRITE_LIMIT;
+    const room = this.#full ? 0 : WRITE_LIMIT;
+    if (parts.length === 0) return room;
     if (!this.#open) throw new Error('SecureSocket.write: socket closed');
     const pieces = parts.map(toBytes);
     let total = 0;
     for (const piece of pieces) total += piece.length;
-    if (total > WRITE_LIMIT) throw new Error("can't write all data");
-    for (const piece of pieces) bridge().call('socket.write', { id: this.#id, data: piece.buffer });
+    if (total > room) throw new Error("can't write all data");
+    for (const piece of pieces) {
+      if (bridge().call('socket.write', { id: this.#id, data: piece.buffer })?.full) this.#full = true;
+    }
+    if (this.#full) return undefined;
     // The fake's buffer empties at once; the device reports room again with message 3, after this call.
     Promise.resolve().then(() => {
-      if (this.#open) this.callback?.(3, WRITE_LIMIT);
+      if (this.#open && !this.#full) this.callback?.(3, WRITE_LIMIT);
     });
     return undefined;
   }

@@ -5,8 +5,10 @@
  * config.flashDir, a separate domain per freshHal), the real SecureSocket to the TLS endpoints named in config,
  * trusting only the CA file config.caFile (the HAL's `ca` option). It iterates whatever cases the suite holds.
  *
- * config: echoHost/echoPort, closingHost/closingPort, silentHost/silentPort, untrustedHost/untrustedPort,
- * serverName, closingGreeting, caFile, certificatePemFile, privateKeyPemFile, flashDir.
+ * config: <name>Host/<name>Port for every endpoint of test/hal-contract/servers.ts (echo, closing, silent,
+ * sink, mute, reset, untrusted, closedPort) and for `count` (answers the number of connections those accepted,
+ * trusted through countCaFile), serverName, closingGreeting, sinkFillBytes, caFile, certificatePemFile,
+ * privateKeyPemFile, otherCertificatePemFile, otherPrivateKeyPemFile, flashDir.
  * Lines: `contract cases <n>`, one `contract <name>: ok` or `contract <name>: FAIL <message>` per case, then
  * `contract-app done`.
  */
@@ -15,6 +17,7 @@ import Timer from 'timer';
 import { readHostFile } from 'tc-iot-platform';
 import { createModdableHal, loadCaFile, PreferenceStorage } from 'tc-iot-device';
 import { MAX_STORED_CREDENTIAL_BYTES } from '../../../src/device/record.js';
+import type { Hal } from '../../../hal/hal.js';
 import { halContractCases, type ContractEndpoint, type HalContractContext } from '../../hal-contract/contract.js';
 
 declare const trace: (text: string) => void;
@@ -62,25 +65,57 @@ function withinLimit(run: Promise<void>): Promise<void> {
   });
 }
 
+/** Asks the host's count endpoint how many connections the contract endpoints accepted so far. */
+async function acceptedSoFar(hal: Hal): Promise<number> {
+  const stream = await hal.connect({ ...endpoint('count'), trust: 'tencent-iothub', timeoutMs: 10_000 });
+  let text = '';
+  try {
+    for (let chunk = await stream.read(); chunk !== undefined; chunk = await stream.read()) {
+      for (let i = 0; i < chunk.length; i++) text += String.fromCharCode(chunk[i]!);
+    }
+  } finally {
+    stream.close();
+  }
+  const count = Number(text);
+  if (text === '' || !Number.isInteger(count)) throw new Error(`the count endpoint answered "${text}"`);
+  return count;
+}
+
 export default async function main(): Promise<void> {
   try {
     const ca = loadCaFile(setting('caFile'));
+    const counter = createModdableHal({ ca: loadCaFile(setting('countCaFile')) });
     let halCount = 0;
     const context: HalContractContext = {
-      async freshHal(authMode) {
+      async freshHal(authMode, options = {}) {
         halCount += 1;
         // A fresh, separate store: its own domain (≤ 15 characters) in a flash folder the test made empty.
         const storage = new PreferenceStorage({ domain: `contract${halCount}` });
-        const hal = createModdableHal({ storage, ca, logLevel: 'debug' });
-        return { hal, productId: 'K7QW2ZP4XA', deviceName: `contract-${halCount}-${authMode.toLowerCase()}` };
+        const logLines: string[] = [];
+        const hal = createModdableHal({
+          storage,
+          ca,
+          logLevel: options.logThreshold ?? 'debug',
+          write: options.logSinkThrows === true ? () => { throw new Error('the log sink is broken'); } : (line: string) => { logLines.push(line); },
+          ...(options.unsetClock === true ? { now: () => 1000 } : {}),
+        });
+        return { hal, productId: 'K7QW2ZP4XA', deviceName: `contract-${halCount}-${authMode.toLowerCase()}`, logLines };
       },
       echo: endpoint('echo'),
       closing: endpoint('closing'),
       closingGreeting: setting('closingGreeting'),
       silent: endpoint('silent'),
+      sink: endpoint('sink'),
+      sinkFillBytes: Number(setting('sinkFillBytes')),
+      mute: endpoint('mute'),
+      reset: endpoint('reset'),
       untrusted: endpoint('untrusted'),
+      closedPort: endpoint('closedPort'),
+      connectionCount: () => acceptedSoFar(counter),
       sampleCertificatePem: hostText(setting('certificatePemFile')),
       samplePrivateKeyPem: hostText(setting('privateKeyPemFile')),
+      otherCertificatePem: hostText(setting('otherCertificatePemFile')),
+      otherPrivateKeyPem: hostText(setting('otherPrivateKeyPemFile')),
       maxStoredCredentialBytes: MAX_STORED_CREDENTIAL_BYTES,
     };
     trace(`contract cases ${halContractCases.length}\n`);
