@@ -96,7 +96,10 @@ export interface ByteStream {
    *   delivered; every later read resolves `undefined` too.
    * - Rejects with 'timeout' when no byte arrives within `timeoutMs` of the call, and closes the stream.
    * - Rejects with 'transport' when the connection breaks (reset, abort) and every byte received before
-   *   was delivered.
+   *   was delivered. Exception, where the platform cannot see a reset: Moddable's Linux simulator
+   *   (modules/network/socket/lin/modSocket.c, SDK 8.2.3) drops recv's ECONNRESET and reports the next recv's 0
+   *   as an orderly disconnect, so there a reset reads as end of stream (`undefined`). On the ESP32 (lwIP's
+   *   tcp_err → message -2) and in Node it is 'transport'. Either way the stream is over.
    * - When the stream fails — a read or a write times out ('timeout'), or the connection breaks
    *   ('transport') — it closes: writes pending then reject with that code, every later read MUST reject
    *   with that code (after the bytes received before the failure — not checked by the suite) and every

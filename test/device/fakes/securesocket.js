@@ -60,6 +60,9 @@ export default class SecureSocket {
       this.#full = false;
       this.callback?.(3, WRITE_LIMIT);
     } else if (event.type === 'closed') this.callback?.(-1);
+    // A reset (like any socket error) is -2, as on the ESP32: lwIP's tcp_err → socketMsgError. Moddable's Linux
+    // simulator reports it as -1 instead (its recv loop drops ECONNRESET); the contract suite's reset case knows
+    // both (hal.ts `read`, test/moddable/hal-contract.sim.ts).
     else if (event.type === 'error') this.callback?.(-2);
   }
 

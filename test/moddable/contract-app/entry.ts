@@ -109,6 +109,8 @@ export default async function main(): Promise<void> {
       sinkFillBytes: Number(setting('sinkFillBytes')),
       mute: endpoint('mute'),
       reset: endpoint('reset'),
+      // This runs on the Linux simulator, whose modSocket.c reports a reset as a disconnect (hal.ts `read`).
+      resetReadsAsEnd: true,
       untrusted: endpoint('untrusted'),
       closedPort: endpoint('closedPort'),
       connectionCount: () => acceptedSoFar(counter),
