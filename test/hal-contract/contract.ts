@@ -10,7 +10,7 @@
  * results. No case measures speed: a HAL that hangs where a rule says it must settle fails by the runner's
  * per-case time limit.
  */
-import type { Credential, Hal, LogLevel, LogThreshold, StoredCredential } from '../../hal/hal.js';
+import type { ByteStream, ConnectOptions, Credential, Hal, LogLevel, LogThreshold, StoredCredential } from '../../hal/hal.js';
 
 /** A TLS endpoint the HAL under test can reach. */
 export interface ContractEndpoint {
@@ -199,6 +199,17 @@ function connectOptions(endpoint: ContractEndpoint, timeoutMs = 5000) {
   return { host: endpoint.host, port: endpoint.port, serverName: endpoint.serverName, trust: 'tencent-iothub' as const, timeoutMs };
 }
 
+/** Runs `body` on a stream a fresh KEY HAL opened with `options`, and closes the stream however `body` ends. */
+async function onStream(context: HalContractContext, options: ConnectOptions, body: (stream: ByteStream, hal: Hal) => Promise<void>): Promise<void> {
+  const { hal } = await context.freshHal('KEY');
+  const stream = await hal.connect(options);
+  try {
+    await body(stream, hal);
+  } finally {
+    stream.close();
+  }
+}
+
 export const halContractCases: readonly HalContractCase[] = Object.freeze([
   {
     name: 'crypto: every primitive gives the standards\' answers (FIPS 180-4, RFC 2202, RFC 4231, SP 800-38A)',
@@ -366,9 +377,7 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
   {
     name: 'connect: write and read echo over verified TLS',
     async run(context) {
-      const { hal } = await context.freshHal('KEY');
-      const stream = await hal.connect(connectOptions(context.echo));
-      try {
+      await onStream(context, connectOptions(context.echo), async (stream) => {
         const message = ascii('POST /register/dev HTTP/1.1\r\nHost: contract\r\n\r\n{"hello":"echo"}');
         await stream.write(message);
         const echoed = await readExactly(stream, message.length);
@@ -378,9 +387,7 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
         await stream.write(big);
         const bigEcho = await readExactly(stream, big.length);
         for (let i = 0; i < big.length; i++) assert(bigEcho[i] === big[i], `echoed byte ${i} of the large write differs`);
-      } finally {
-        stream.close();
-      }
+      });
     },
   },
   {
@@ -415,14 +422,10 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
   {
     name: 'connect: a read with no data rejects with timeout',
     async run(context) {
-      const { hal } = await context.freshHal('KEY');
-      const stream = await hal.connect(connectOptions(context.silent, 300));
-      try {
+      await onStream(context, connectOptions(context.silent, 300), async (stream) => {
         const code = await rejectionCode(stream.read(), 'read from a silent peer');
         assert(code === 'timeout', `silent peer gave '${code}', expected 'timeout'`);
-      } finally {
-        stream.close();
-      }
+      });
     },
   },
   {
@@ -487,9 +490,7 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
   {
     name: 'write: the caller may change the buffer as soon as write returned; the original bytes are sent',
     async run(context) {
-      const { hal } = await context.freshHal('KEY');
-      const stream = await hal.connect(connectOptions(context.echo));
-      try {
+      await onStream(context, connectOptions(context.echo), async (stream) => {
         // A large write first, so that the platform must queue the second one rather than send it at once.
         const ahead = pattern(20_000, 5);
         const writingAhead = stream.write(ahead);
@@ -502,17 +503,13 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
         await Promise.all([writingAhead, writing]);
         assert(hex(echoed.subarray(0, ahead.length)) === hex(pattern(20_000, 5)), 'the bytes sent are not the ones the first buffer held when write was called');
         assert(hex(echoed.subarray(ahead.length)) === hex(original), 'the bytes sent are not the ones the buffer held when write was called');
-      } finally {
-        stream.close();
-      }
+      });
     },
   },
   {
     name: 'write: overlapping writes go out in call order and settle in call order; an empty write resolves',
     async run(context) {
-      const { hal } = await context.freshHal('KEY');
-      const stream = await hal.connect(connectOptions(context.echo));
-      try {
+      await onStream(context, connectOptions(context.echo), async (stream) => {
         const parts = [pattern(3000, 1), new Uint8Array(0), pattern(10, 2), pattern(2500, 3)];
         const before = parts.map(hex);
         const settled: number[] = [];
@@ -522,9 +519,7 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
         const expected = hex(parts[0]!) + hex(parts[2]!) + hex(parts[3]!);
         const echoed = await readExactly(stream, 3000 + 10 + 2500);
         assert(hex(echoed) === expected, 'the bytes of overlapping writes arrived out of order or interleaved');
-      } finally {
-        stream.close();
-      }
+      });
     },
   },
   {
@@ -569,9 +564,7 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
   {
     name: 'read: each chunk belongs to the caller (later reads do not change it; changing it changes no later chunk)',
     async run(context) {
-      const { hal } = await context.freshHal('KEY');
-      const stream = await hal.connect(connectOptions(context.echo));
-      try {
+      await onStream(context, connectOptions(context.echo), async (stream) => {
         const kept: { chunk: Uint8Array; copy: string }[] = [];
         let sent = '';
         let received = '';
@@ -592,17 +585,13 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
         }
         kept.forEach((entry, i) => assert(hex(entry.chunk) === entry.copy, `chunk ${i} changed after later reads`));
         assert(received === sent, 'the bytes read are not the bytes echoed (a chunk the caller changed leaked into a later one?)');
-      } finally {
-        stream.close();
-      }
+      });
     },
   },
   {
     name: 'read: a second read while one is pending rejects with bad-input, and the first still gets the data',
     async run(context) {
-      const { hal } = await context.freshHal('KEY');
-      const stream = await hal.connect(connectOptions(context.echo));
-      try {
+      await onStream(context, connectOptions(context.echo), async (stream) => {
         const first = stream.read();
         const code = await rejectionCode(stream.read(), 'a second pending read');
         assert(code === 'bad-input', `a second pending read gave '${code}', expected 'bad-input'`);
@@ -611,17 +600,13 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
         assert(chunk !== undefined && chunk.length >= 1 && chunk[0] === 0x61, 'the first read did not get the echoed bytes');
         const rest = chunk.length < 5 ? await readExactly(stream, 5 - chunk.length) : new Uint8Array(0);
         assert(chunk.length + rest.length === 5, 'the echo lost bytes');
-      } finally {
-        stream.close();
-      }
+      });
     },
   },
   {
     name: 'read: a connection reset rejects with transport (end of stream where the platform reports it so), again on every later read; writes then reject with transport',
     async run(context) {
-      const { hal } = await context.freshHal('KEY');
-      const stream = await hal.connect(connectOptions(context.reset));
-      try {
+      await onStream(context, connectOptions(context.reset), async (stream) => {
         await stream.write(ascii('!'));
         if (context.resetReadsAsEnd === true) {
           assert(await stream.read() === undefined, 'a reset the platform reports as a disconnect did not read as end of stream');
@@ -634,9 +619,7 @@ export const halContractCases: readonly HalContractCase[] = Object.freeze([
         }
         const writeCode = await rejectionCode(stream.write(ascii('x')), 'write after a reset');
         assert(writeCode === 'transport', `write after a reset gave '${writeCode}', expected 'transport'`);
-      } finally {
-        stream.close();
-      }
+      });
     },
   },
   {
