@@ -60,7 +60,7 @@ export function describeError(error: unknown): string {
 
 export async function runDevice(context: DeviceAppContext): Promise<void> {
   const { settings, hal, report } = context;
-  const limits = { baseMs: settings.baseDelayMs, maxMs: Math.max(settings.baseDelayMs, settings.maxDelayMs) };
+  const limits = { baseMs: settings.baseDelayMs, maxMs: settings.maxDelayMs };
   report('boot', `product ${settings.productId}, device ${settings.deviceName}, ${settings.authMode}, region ${settings.region}, api ${settings.api}`);
   let failures = 0;
   for (let round = 1; context.maxRounds === undefined || round <= context.maxRounds; round++) {
@@ -87,7 +87,9 @@ export async function runDevice(context: DeviceAppContext): Promise<void> {
       const step = failure instanceof StepFailure ? failure.step : 'app';
       report(step, `failed: ${describeError(failure instanceof StepFailure ? failure.cause : failure)}`);
     }
-    const delay = backoffDelay(failures, limits, uint32FromBytes(hal.random(4)));
+    // Retry number failures − 1 (0 after the first failure, as provision() counts), so the first retry waits
+    // at most baseDelayMs; a lost connection (failures 0) also waits at most that before reconnecting.
+    const delay = backoffDelay(Math.max(0, failures - 1), limits, uint32FromBytes(hal.random(4)));
     report('retry', `next attempt in ${delay} ms (failures in a row: ${failures})`);
     await hal.sleep(delay);
   }
@@ -133,7 +135,7 @@ async function ensureCredential(context: DeviceAppContext): Promise<DeviceRecord
     ...(settings.gateway ? { gateway: settings.gateway } : {}),
     maxAttempts: settings.maxAttempts,
     baseDelayMs: settings.baseDelayMs,
-    maxDelayMs: Math.max(settings.baseDelayMs, settings.maxDelayMs),
+    maxDelayMs: settings.maxDelayMs,
     timeoutMs: settings.timeoutMs,
   }));
   report('register', `registered after ${result.attempts} attempt(s); ${wantedKind} credential saved to flash`);

@@ -37,6 +37,7 @@ export interface DeviceSettings {
   /** Registration attempts per provisioning round, and the backoff/timeouts (ms). */
   maxAttempts: number;
   baseDelayMs: number;
+  /** At least baseDelayMs (a smaller configured value is raised to it). */
   maxDelayMs: number;
   timeoutMs: number;
   keepAliveMs: number;
@@ -105,6 +106,7 @@ export function readDeviceSettings(config: Record<string, unknown>, mac: () => u
   const broker = text(config, 'broker');
   const logLevel = text(config, 'logLevel') ?? 'info';
   if (!['off', 'error', 'warn', 'info', 'debug'].includes(logLevel)) throw new IotError('bad-input', 'config logLevel must be off, error, warn, info or debug');
+  const baseDelayMs = integer(config, 'baseDelayMs', 1000, 1, 3600000);
   return {
     productId,
     productSecret: productSecret ?? '',
@@ -122,8 +124,9 @@ export function readDeviceSettings(config: Record<string, unknown>, mac: () => u
     deviceCertResource: authText === 'CERT' ? deviceCertResource : undefined,
     deviceKeyResource: authText === 'CERT' ? deviceKeyResource : undefined,
     maxAttempts: integer(config, 'maxAttempts', 5, 1, 100),
-    baseDelayMs: integer(config, 'baseDelayMs', 1000, 1, 3600000),
-    maxDelayMs: integer(config, 'maxDelayMs', 60000, 1, 86400000),
+    baseDelayMs,
+    // Clamped here, once: a cap below the first delay would make every backoff refuse its limits.
+    maxDelayMs: Math.max(baseDelayMs, integer(config, 'maxDelayMs', 60000, 1, 86400000)),
     timeoutMs: integer(config, 'timeoutMs', 15000, 100, 600000),
     keepAliveMs: integer(config, 'keepAliveMs', 240000, 10000, 900000),
     logLevel: logLevel as LogThreshold,
