@@ -16,22 +16,29 @@ import { tlsIdentityOf } from './credential-codec.js';
 import type { DeviceSettings } from './device-settings.js';
 import type { MqttSession, MqttSessionOptions } from './mqtt-session.js';
 
-export interface DeviceAppContext {
+/** What this unit is and what it may use: read from the build's config (device-settings.ts, main.ts). */
+export interface DeviceConfig {
   settings: DeviceSettings;
+  /** The CA for the gateway and the broker when overridden (local cloud); else the pinned anchors. */
+  caOverride: ArrayBuffer | undefined;
+  /** A credential built into the firmware, if any: used instead of registering. */
+  burnedIn: Credential | undefined;
+}
+
+/** What the app runs on: the HAL and the platform's services, injected so the app also runs over fakes. */
+export interface DeviceDeps {
   hal: Hal;
   /** One progress line per step; the firmware passes `trace`. */
   report: (step: string, detail: string) => void;
-  /** The CA for the gateway and the broker when overridden (local cloud); else the pinned anchors. */
-  caOverride: ArrayBuffer | undefined;
   /** The pinned anchor for the broker ("Tencent Iothub"). */
   brokerCa: () => ArrayBuffer;
-  /** A credential built into the firmware, if any: used instead of registering. */
-  burnedIn: Credential | undefined;
   openMqtt: (options: MqttSessionOptions) => Promise<MqttSession>;
+  /** Default: Moddable's SNTP (clock.ts). */
   syncClock?: typeof syncClock;
-  /** Stops the loop after this many rounds (tests); runs forever when absent. */
-  maxRounds?: number;
 }
+
+/** The two together, as the steps below read them. */
+type DeviceAppContext = DeviceConfig & DeviceDeps;
 
 /** A failure together with the step it happened in, for the report line. */
 class StepFailure {
@@ -58,12 +65,17 @@ export function describeError(error: unknown): string {
   return `unexpected ${error instanceof Error ? error.name : typeof error}`;
 }
 
-export async function runDevice(context: DeviceAppContext): Promise<void> {
+/**
+ * Runs the unit forever: clock, credential (flash, burned in, or registration), MQTT login and a hello, and
+ * after any failure a capped, jittered backoff before the next round. Never rejects for a failure of a round.
+ */
+export async function runDevice(config: DeviceConfig, deps: DeviceDeps): Promise<void> {
+  const context: DeviceAppContext = { ...config, ...deps };
   const { settings, hal, report } = context;
   const limits = { baseMs: settings.baseDelayMs, maxMs: settings.maxDelayMs };
   report('boot', `product ${settings.productId}, device ${settings.deviceName}, ${settings.authMode}, region ${settings.region}, api ${settings.api}`);
   let failures = 0;
-  for (let round = 1; context.maxRounds === undefined || round <= context.maxRounds; round++) {
+  for (;;) {
     try {
       await inStep('clock', () => ensureClock(context));
       const record = await ensureCredential(context);

@@ -26,4 +26,5 @@ export { tlsIdentityOf } from './credential-codec.js';
 export { readDeviceSettings } from './device-settings.js';
 export type { DeviceSettings } from './device-settings.js';
 export { runDevice, describeError } from './device-app.js';
+export type { DeviceConfig, DeviceDeps } from './device-app.js';
 export { loadCaFile, loadDerResource, trustAnchorDer } from './trust-anchors.js';

@@ -47,13 +47,8 @@ export default function main(): void {
   }
   report('flash', flashDescription);
   const hal = createModdableHal({ ca: caOverride, logLevel: settings.logLevel, write: (line) => trace(line) });
-  runDevice({
-    settings,
-    hal,
-    report,
-    caOverride,
-    brokerCa: () => trustAnchorDer('tencent-iothub'),
-    burnedIn,
-    openMqtt: openMqttSession,
-  }).catch((error: unknown) => report('fatal', describeError(error)));
+  runDevice(
+    { settings, caOverride, burnedIn },
+    { hal, report, brokerCa: () => trustAnchorDer('tencent-iothub'), openMqtt: openMqttSession },
+  ).catch((error: unknown) => report('fatal', describeError(error)));
 }
