@@ -26,14 +26,23 @@ export const REFUSALS = Object.freeze({
 
 export type RefusalReason = keyof typeof REFUSALS;
 
+/** The device a refused request named, once its signature held (an unverified body names nobody). */
+export interface RefusedDevice {
+  productId: string;
+  deviceName: string;
+}
+
 /** A refusal on its way to the answer writer; `detail` (never a secret) is appended to the message. */
 export class Refusal extends Error {
   readonly reason: RefusalReason;
   readonly detail: string | undefined;
+  /** Set by the gateway when the refusal came after the signature was verified (for its log and events). */
+  device: RefusedDevice | undefined;
   constructor(reason: RefusalReason, detail?: string) {
     super(detail === undefined ? REFUSALS[reason].message : `${REFUSALS[reason].message}: ${detail}`);
     this.reason = reason;
     this.detail = detail;
+    this.device = undefined;
   }
 }
 Object.defineProperty(Refusal.prototype, 'name', { value: 'Refusal' });

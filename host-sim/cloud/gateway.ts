@@ -144,10 +144,9 @@ export class Gateway {
         if (error instanceof ClientGone) return void this.#deps.log(`register ${api} ${path}: the connection closed before the body ended`);
         const refusal = error instanceof Refusal ? error : error instanceof BodyTooLarge ? new Refusal('too-large') : new Refusal('internal');
         if (!(error instanceof Refusal) && !(error instanceof BodyTooLarge)) this.#deps.log(`gateway: internal error: ${(error as Error)?.message ?? String(error)}`);
-        const who = (error as { who?: string } | null)?.who;
-        this.#deps.log(`register ${api} ${who ?? path}: refused (${api === 'v1' ? REFUSALS[refusal.reason].v1 : REFUSALS[refusal.reason].v2} ${refusal.message})`);
-        const device = error as { productId?: string; deviceName?: string } | null;
-        this.#deps.events?.emit({ kind: 'registration-refused', api, code: REFUSALS[refusal.reason][api], reason: refusal.reason, message: refusal.message, ...(device?.productId === undefined ? { path: path.slice(0, 64) } : { productId: device.productId, deviceName: device.deviceName! }) });
+        const device = refusal.device;
+        this.#deps.log(`register ${api} ${device === undefined ? path : `${device.productId}/${device.deviceName}`}: refused (${api === 'v1' ? REFUSALS[refusal.reason].v1 : REFUSALS[refusal.reason].v2} ${refusal.message})`);
+        this.#deps.events?.emit({ kind: 'registration-refused', api, code: REFUSALS[refusal.reason][api], reason: refusal.reason, message: refusal.message, ...(device === undefined ? { path: path.slice(0, 64) } : { productId: device.productId, deviceName: device.deviceName }) });
         this.#send(res, this.#errorBody(api, refusal, requestId), error instanceof BodyTooLarge);
       },
     );
@@ -183,7 +182,7 @@ export class Gateway {
         ? JSON.stringify({ code: 0, message: '', len: registration.len, payload: registration.payload })
         : JSON.stringify({ Response: { Len: registration.len, Payload: registration.payload, RequestId: requestId, State: registration.existed ? 1 : 0 } });
     } catch (error) {
-      if (error instanceof Refusal) Object.assign(error, { who: `${signed.productId}/${signed.deviceName}`, productId: signed.productId, deviceName: signed.deviceName });
+      if (error instanceof Refusal) error.device = { productId: signed.productId, deviceName: signed.deviceName };
       throw error;
     }
   }
