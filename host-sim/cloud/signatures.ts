@@ -6,16 +6,14 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export type V2Algorithm = 'hmacsha256' | 'hmacsha1';
 
-/** Constant-time comparison of two ASCII strings; different lengths are simply unequal. */
+/**
+ * Constant-time comparison of two strings of equal length; different lengths are simply unequal (the length
+ * of an expected signature or password is public: it follows from the algorithm).
+ */
 export function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
-  if (left.length !== right.length) {
-    // Still spend a comparison so that the length check is not the only fast path.
-    timingSafeEqual(left, left);
-    return false;
-  }
-  return timingSafeEqual(left, right);
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 export interface V1Fields {
