@@ -49,14 +49,22 @@ export function parseRegisterResponse(api: RegisterApi, httpStatus: number, body
   const success = httpStatus >= 200 && httpStatus < 300;
   const clientError = httpStatus >= 400 && httpStatus < 500;
   if (!success && !clientError) throw new IotError('bad-response', `gateway answered unexpected HTTP ${httpStatus}`, { httpStatus });
+  // A 4xx without a Tencent answer is still the gateway saying no (a proxy's error page, an empty body).
+  let text: string;
+  try {
+    text = utf8Decode(body);
+  } catch (error) {
+    if (clientError) return { kind: 'refused', httpStatus };
+    throw new IotError('bad-response', 'gateway answer is not UTF-8 text', { httpStatus, cause: error });
+  }
   let answer: RegisterAnswer;
   try {
-    answer = (api === 'v1' ? parseV1RegisterResponse : parseV2RegisterResponse)(utf8Decode(body));
+    answer = (api === 'v1' ? parseV1RegisterResponse : parseV2RegisterResponse)(text);
   } catch (error) {
-    // A 4xx without a Tencent answer is still the gateway saying no (a proxy's error page, an empty body).
+    // The per-API parsers throw only IotError 'bad-response' (a malformed answer); anything else is a bug here.
+    if (!isIotError(error) || error.code !== 'bad-response') throw error;
     if (clientError) return { kind: 'refused', httpStatus };
-    if (isIotError(error) && error.code === 'bad-response') throw new IotError('bad-response', error.message, { httpStatus, cause: error.cause });
-    throw new IotError('bad-response', 'gateway answer is not UTF-8 text', { httpStatus, cause: error });
+    throw new IotError('bad-response', error.message, { httpStatus, cause: error.cause });
   }
   return { ...answer, httpStatus };
 }
