@@ -10,7 +10,7 @@ import { utf8Encode } from '../encoding/utf8.js';
 import { validateDeviceName, validateProductId } from '../device/device-name.js';
 import { brokerHost, type Region } from './regions.js';
 import { MQTT_TLS_PORT } from '../conventions/endpoints.js';
-import type { HmacAlgorithm } from '../conventions/unions.js';
+import { isHmacAlgorithm, type HmacAlgorithm } from '../conventions/unions.js';
 
 /** The C SDK's application id; Tencent's Java SDK uses 12010126. */
 export const DEFAULT_SDK_APP_ID = '21010406';
@@ -70,7 +70,7 @@ export function mqttUsername(clientId: string, sdkAppId: string, connId: string,
 
 /** Lower-case hex HMAC keyed with the BASE64-DECODED device secret over the username, then `;<algorithm>`. */
 export function mqttPassword(deviceSecret: string, username: string, algorithm: MqttAlgorithm, primitives: CryptoPrimitives): string {
-  if (algorithm !== 'hmacsha1' && algorithm !== 'hmacsha256') throw new IotError('unsupported', 'algorithm must be hmacsha1 or hmacsha256');
+  if (!isHmacAlgorithm(algorithm)) throw new IotError('unsupported', 'algorithm must be hmacsha1 or hmacsha256');
   let key: Uint8Array;
   try {
     key = base64Decode(deviceSecret);

@@ -9,7 +9,7 @@ import { asciiBytes } from '../encoding/bytes.js';
 import { utf8Decode } from '../encoding/utf8.js';
 import { pemToDer } from '../pki/pem.js';
 import { field, parseResponseObject } from './response-json.js';
-import type { AuthMode } from '../conventions/unions.js';
+import { isAuthMode, type AuthMode } from '../conventions/unions.js';
 
 /** IV = sixteen ASCII '0' characters (0x30), as every Tencent SDK uses. */
 const IV_BYTE = 0x30;
@@ -73,7 +73,7 @@ function checkPem(text: string, labels: readonly string[], name: string): void {
  * The secret values are checked for shape (Base64, PEM) but never quoted in an error.
  */
 export function parseCredentialPlaintext(text: string, authMode: AuthMode): Credential {
-  if (authMode !== 'KEY' && authMode !== 'CERT') throw new IotError('bad-input', 'authMode must be KEY or CERT');
+  if (!isAuthMode(authMode)) throw new IotError('bad-input', 'authMode must be KEY or CERT');
   return credentialFromPlaintext(text, authMode);
 }
 

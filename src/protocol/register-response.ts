@@ -16,7 +16,7 @@
  */
 import { IotError, isIotError, type IotErrorDetails } from '../errors.js';
 import { utf8Decode } from '../encoding/utf8.js';
-import type { RegisterApi } from '../conventions/unions.js';
+import { isRegisterApi, type RegisterApi } from '../conventions/unions.js';
 import type { RegisterAccepted, RegisterAnswer, RegisterRefused } from './register-answer.js';
 import { parseV1RegisterResponse } from './register-v1.js';
 import { parseV2RegisterResponse } from './register-v2.js';
@@ -42,7 +42,7 @@ export function isUnavailableStatus(httpStatus: number): boolean {
  * for arguments of the wrong type (a caller's bug).
  */
 export function parseRegisterResponse(api: RegisterApi, httpStatus: number, body: Uint8Array): RegisterVerdict {
-  if (api !== 'v1' && api !== 'v2') throw new IotError('bad-input', 'api must be v1 or v2');
+  if (!isRegisterApi(api)) throw new IotError('bad-input', 'api must be v1 or v2');
   if (!Number.isInteger(httpStatus) || httpStatus < 100 || httpStatus > 999) throw new IotError('bad-input', 'httpStatus must be an integer in 100..999');
   if (!(body instanceof Uint8Array)) throw new IotError('bad-input', 'body must be a Uint8Array');
   if (isUnavailableStatus(httpStatus)) return { kind: 'unavailable', httpStatus };

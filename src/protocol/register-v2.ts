@@ -12,7 +12,7 @@ import type { HttpRequest } from './http-request.js';
 import { refusal, type RegisterAccepted, type RegisterAnswer } from './register-answer.js';
 import { hostWithoutPort, validateNonce, validateRegisterIdentity, validateTimestamp, type RegisterIdentity } from './register-params.js';
 import { field, isJsonObject, lengthField, optionalStringField, parseResponseObject } from './response-json.js';
-import type { HmacAlgorithm } from '../conventions/unions.js';
+import { isHmacAlgorithm, type HmacAlgorithm } from '../conventions/unions.js';
 
 export const V2_REGISTER_PATH = '/device/register';
 
@@ -20,7 +20,7 @@ export const V2_REGISTER_PATH = '/device/register';
 export type V2Algorithm = HmacAlgorithm;
 
 function checkAlgorithm(algorithm: unknown): V2Algorithm {
-  if (algorithm !== 'hmacsha256' && algorithm !== 'hmacsha1') throw new IotError('unsupported', 'algorithm must be hmacsha256 or hmacsha1');
+  if (!isHmacAlgorithm(algorithm)) throw new IotError('unsupported', 'algorithm must be hmacsha256 or hmacsha1');
   return algorithm;
 }
 

@@ -22,6 +22,7 @@ import { composeV1RegisterRequest } from '../protocol/register-v1.js';
 import { composeV2RegisterRequest, type V2Algorithm } from '../protocol/register-v2.js';
 import { backoffDelay, uint32FromBytes } from './backoff.js';
 import { CLOCK_FLOOR_SECONDS } from '../conventions/clock.js';
+import { isAuthMode, isHmacAlgorithm, isRegisterApi } from '../conventions/unions.js';
 
 export interface ProvisionOptions {
   /** Registration API; v1 (the C SDK's) by default. */
@@ -84,9 +85,9 @@ function positiveInteger(value: unknown, fallback: number, name: string): number
 function resolveSettings(record: DeviceRecord, options: ProvisionOptions): Settings {
   if (options === null || typeof options !== 'object') throw new IotError('bad-input', 'options must be an object');
   const api = options.api ?? 'v1';
-  if (api !== 'v1' && api !== 'v2') throw new IotError('bad-input', 'api must be v1 or v2');
+  if (!isRegisterApi(api)) throw new IotError('bad-input', 'api must be v1 or v2');
   const algorithm = options.algorithm ?? 'hmacsha256';
-  if (algorithm !== 'hmacsha256' && algorithm !== 'hmacsha1') throw new IotError('unsupported', 'algorithm must be hmacsha256 or hmacsha1');
+  if (!isHmacAlgorithm(algorithm)) throw new IotError('unsupported', 'algorithm must be hmacsha256 or hmacsha1');
   let host: string;
   let port = 443;
   if (options.gateway !== undefined) {
@@ -121,7 +122,7 @@ function validateRecord(record: DeviceRecord): void {
   if (record === null || typeof record !== 'object') throw new IotError('bad-input', 'record must be an object');
   validateProductId(record.productId);
   validateDeviceName(record.deviceName);
-  if (record.authMode !== 'KEY' && record.authMode !== 'CERT') throw new IotError('bad-input', 'authMode must be KEY or CERT');
+  if (!isAuthMode(record.authMode)) throw new IotError('bad-input', 'authMode must be KEY or CERT');
   parseRegion(record.region);
 }
 
