@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { LogThreshold } from '../hal/hal.js';
-import { LOGGER_LEVELS } from '../hal/node/index.js';
+import { isLogThreshold, LOG_THRESHOLDS } from '../src/conventions/unions.js';
 import { oneLineParseArgsError } from './parse-args-error.js';
 import { UsageError } from './usage-error.js';
 
@@ -30,8 +30,8 @@ export function parseCommandArgs<T extends Options>(argv: string[], options: T) 
 export function logLevelFrom(values: { verbose?: boolean[] | undefined; 'log-level'?: string | undefined }): LogThreshold {
   const explicit = values['log-level'];
   if (explicit !== undefined) {
-    if (!(LOGGER_LEVELS as readonly string[]).includes(explicit)) throw new UsageError(`--log-level must be one of ${LOGGER_LEVELS.join(', ')}`);
-    return explicit as LogThreshold;
+    if (!isLogThreshold(explicit)) throw new UsageError(`--log-level must be one of ${LOG_THRESHOLDS.join(', ')}`);
+    return explicit;
   }
   const count = values.verbose?.length ?? 0;
   return count === 0 ? 'off' : count === 1 ? 'info' : 'debug';

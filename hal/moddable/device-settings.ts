@@ -7,7 +7,7 @@ import { IotError } from '../../src/errors.js';
 import { deviceNameFromMac, validateDeviceName, validateProductId } from '../../src/device/device-name.js';
 import { parseRegion, type Region } from '../../src/protocol/regions.js';
 import { GATEWAY_HTTPS_PORT, MQTT_TLS_PORT, type Endpoint } from '../../src/conventions/endpoints.js';
-import { isAuthMode, isHmacAlgorithm, isRegisterApi, type AuthMode, type HmacAlgorithm, type RegisterApi } from '../../src/conventions/unions.js';
+import { isAuthMode, isHmacAlgorithm, isLogThreshold, isRegisterApi, LOG_THRESHOLDS, type AuthMode, type HmacAlgorithm, type RegisterApi } from '../../src/conventions/unions.js';
 
 export type { Endpoint };
 
@@ -105,7 +105,7 @@ export function readDeviceSettings(config: Record<string, unknown>, mac: () => u
   const gateway = text(config, 'gateway');
   const broker = text(config, 'broker');
   const logLevel = text(config, 'logLevel') ?? 'info';
-  if (!['off', 'error', 'warn', 'info', 'debug'].includes(logLevel)) throw new IotError('bad-input', 'config logLevel must be off, error, warn, info or debug');
+  if (!isLogThreshold(logLevel)) throw new IotError('bad-input', `config logLevel must be ${LOG_THRESHOLDS.join(', ')}`);
   const baseDelayMs = integer(config, 'baseDelayMs', 1000, 1, 3600000);
   return {
     productId,
@@ -129,6 +129,6 @@ export function readDeviceSettings(config: Record<string, unknown>, mac: () => u
     maxDelayMs: Math.max(baseDelayMs, integer(config, 'maxDelayMs', 60000, 1, 86400000)),
     timeoutMs: integer(config, 'timeoutMs', 15000, 100, 600000),
     keepAliveMs: integer(config, 'keepAliveMs', 240000, 10000, 900000),
-    logLevel: logLevel as LogThreshold,
+    logLevel,
   };
 }

@@ -7,7 +7,8 @@ import fillRandom from 'tc-iot-random';
 import RNG from 'rng';
 import type { ConnectOptions, CredentialStorage, CryptoPrimitives, Hal, LogLevel, LogThreshold } from '../hal.js';
 import { IotError } from '../../src/errors.js';
-import { clockIsPlausible } from '../../src/conventions/clock.js';
+import { clockIsPlausible, sleepDelayMs } from '../../src/conventions/clock.js';
+import { logAdmits } from '../../src/conventions/unions.js';
 import { unixSeconds } from './clock.js';
 import { nativeCrypto } from './native-crypto.js';
 import { PreferenceStorage } from './preference-storage.js';
@@ -28,8 +29,6 @@ export interface ModdableHalOptions {
   /** The clock, whole Unix seconds; default the platform clock (Date.now). Tests give an unset one. */
   now?: () => number;
 }
-
-const SEVERITY: Readonly<Record<LogThreshold, number>> = Object.freeze({ off: 0, error: 1, warn: 2, info: 3, debug: 4 });
 
 /**
  * `length` random bytes from this SDK's native module (hal/moddable/native/random.c): esp_fill_random, the
@@ -63,7 +62,7 @@ export function seedTlsRandom(): void {
 export function createModdableHal(options: ModdableHalOptions = {}): Hal {
   seedTlsRandom();
   const storage = options.storage ?? new PreferenceStorage();
-  const threshold = SEVERITY[options.logLevel ?? 'off'];
+  const threshold = options.logLevel ?? 'off';
   const write = options.write ?? ((line: string) => trace(line));
   const ca = options.ca;
   const now = options.now ?? unixSeconds;
@@ -89,14 +88,13 @@ export function createModdableHal(options: ModdableHalOptions = {}): Hal {
     now,
     random: randomBytes,
     sleep(ms: number) {
-      // Not a finite number ≥ 0 counts as 0; a fraction is rounded up (Timer.set truncates to whole ms).
-      const wait = Number.isFinite(ms) && ms > 0 ? Math.ceil(ms) : 0;
+      const wait = sleepDelayMs(ms);
       return new Promise<void>((resolve) => {
         Timer.set(() => resolve(), wait);
       });
     },
     log(level: LogLevel, message: string) {
-      if (SEVERITY[level] > threshold) return;
+      if (!logAdmits(threshold, level)) return;
       try {
         write(`tc-iot ${level}: ${message}\n`);
       } catch {

@@ -4,7 +4,7 @@
  * timers, and a logger that is silent by default and masks secrets.
  */
 import { randomBytes } from 'node:crypto';
-import { clockIsPlausible } from '../../src/conventions/clock.js';
+import { clockIsPlausible, sleepDelayMs } from '../../src/conventions/clock.js';
 import { IotError } from '../../src/errors.js';
 import type { ByteStream, ConnectOptions, CredentialStorage, Hal, LogLevel } from '../hal.js';
 import { DeviceInfoFileStorage } from './device-info-storage.js';
@@ -49,7 +49,8 @@ export function createNodeHal(options: NodeHalOptions): NodeHal {
     caPem,
     connect(connectOptions: ConnectOptions): Promise<ByteStream> {
       // Certificate dates cannot be checked on a clock that is not set; the contract says so before any I/O.
-      if (!clockIsPlausible(now())) return Promise.reject(new IotError('clock', `the clock is not set (it reads ${now()} s), so certificates cannot be date-checked`));
+      const seconds = now();
+      if (!clockIsPlausible(seconds)) return Promise.reject(new IotError('clock', `the clock is not set (it reads ${seconds} s), so certificates cannot be date-checked`));
       logger.log('debug', `TLS connect ${connectOptions.host}:${connectOptions.port} (server name ${connectOptions.serverName}, trust ${caPem === undefined ? connectOptions.trust : 'configured CA'})`);
       return connectTls(connectOptions, caPem);
     },
@@ -58,8 +59,7 @@ export function createNodeHal(options: NodeHalOptions): NodeHal {
       return new Uint8Array(randomBytes(length));
     },
     sleep(ms: number): Promise<void> {
-      // Not a finite number ≥ 0 counts as 0; a fraction is rounded up, so the wait is never shorter.
-      const wait = Number.isFinite(ms) && ms > 0 ? Math.ceil(ms) : 0;
+      const wait = sleepDelayMs(ms);
       return new Promise((resolve) => { setTimeout(resolve, wait); });
     },
     log(level: LogLevel, message: string): void {

@@ -4,13 +4,14 @@
  * is masked before the line is written.
  */
 import type { LogLevel, LogThreshold } from '../hal.js';
+import { LOG_THRESHOLDS, logAdmits } from '../../src/conventions/unions.js';
 
 /** The Logger's level setting: the HAL's LogThreshold (kept under this name for existing importers). */
 export type LoggerLevel = LogThreshold;
 
-const SEVERITY: Readonly<Record<LoggerLevel, number>> = Object.freeze({ off: 0, error: 1, warn: 2, info: 3, debug: 4 });
 
-export const LOGGER_LEVELS: readonly LoggerLevel[] = Object.freeze(['off', 'error', 'warn', 'info', 'debug']);
+/** The settings a Logger takes, from silent to most verbose (src/conventions/unions.ts). */
+export const LOGGER_LEVELS: readonly LoggerLevel[] = LOG_THRESHOLDS;
 
 /** PEM blocks of private keys (PKCS#1, PKCS#8, EC, encrypted): the whole body goes. */
 const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
@@ -61,7 +62,7 @@ export class Logger {
 
   /** True when a line of `level` would be written (to skip building expensive messages). */
   enabled(level: LogLevel): boolean {
-    return SEVERITY[level] <= SEVERITY[this.#level];
+    return logAdmits(this.#level, level);
   }
 
   /** Writes one line. Never throws: a logger that breaks the caller is worse than a lost line. */

@@ -12,6 +12,8 @@ import {
   AUTH_MODES, CERTS_DIR, CLOCK_FLOOR_SECONDS, DEFAULT_TOPIC_LEAF, GATEWAY_HTTPS_PORT, HMAC_ALGORITHMS, LOGIN_LIFETIME_SECONDS, MQTT_TLS_PORT, REGISTER_APIS,
   brokerEndpoint, certFileNamesFor, clockIsPlausible, defaultTopic, deviceTopic, isAuthMode, isHmacAlgorithm, isRegisterApi, loginExpiry,
 } from '../../src/conventions/index.js';
+import { LOG_THRESHOLDS, isLogThreshold, logAdmits } from '../../src/conventions/unions.js';
+import { sleepDelayMs } from '../../src/conventions/clock.js';
 import { buildMqttLogin, type MqttLogin, type MqttLoginParams } from '../../src/protocol/mqtt-login.js';
 import { REGIONS } from '../../src/protocol/regions.js';
 import { dataTopic } from '../../host-sim/device.js';
@@ -56,6 +58,7 @@ const FACTS: readonly Fact[] = [
   { what: 'the auth-mode union', copy: UNION('KEY', 'CERT'), home: 'src/conventions/unions.ts', homeHas: /\['KEY', 'CERT'\]/, sample: "authMode: 'KEY' | 'CERT';" },
   { what: 'the API union', copy: UNION('v1', 'v2'), home: 'src/conventions/unions.ts', homeHas: /\['v1', 'v2'\]/, sample: "requireOne(x, '--api', ['v1', 'v2'] as const, 'v1')" },
   { what: 'the algorithm union', copy: UNION('hmacsha1', 'hmacsha256'), home: 'src/conventions/unions.ts', homeHas: /\['hmacsha256', 'hmacsha1'\]/, sample: "algorithm?: 'hmacsha256' | 'hmacsha1';" },
+  { what: 'the log thresholds and their order', copy: /'off',\s*'error'|\boff:\s*0\b/, home: 'src/conventions/unions.ts', homeHas: /\['off', 'error', 'warn', 'info', 'debug'\]/, sample: 'const SEVERITY = Object.freeze({ off: 0, error: 1 });' },
   { what: 'a default topic', copy: /\/(data|event|control)[`'"]/, home: 'src/conventions/topics.ts', homeHas: /DEFAULT_TOPIC_LEAF: TopicLeaf = 'data'/, sample: 'const topic = `${p}/${n}/event`;' },
   { what: 'the clock floor', copy: /\b1577836800\b/, home: 'src/conventions/clock.ts', homeHas: /CLOCK_FLOOR_SECONDS = 1577836800;/, sample: 'export const CLOCK_VALID_FROM = 1577836800;' },
   { what: 'the login lifetime', copy: /\b3600\b(?!\d)/, home: 'src/conventions/endpoints.ts', homeHas: /LOGIN_LIFETIME_SECONDS = 3600;/, sample: 'expiry: hal.now() + 3600,' },
@@ -113,6 +116,19 @@ describe('conventions: the facts', () => {
     assert.equal(clockIsPlausible(CLOCK_FLOOR_SECONDS), true);
     assert.equal(clockIsPlausible(CLOCK_FLOOR_SECONDS - 1), false);
     assert.equal(clockIsPlausible(0), false);
+  });
+
+  it("a HAL's sleep waits whole ms, never shorter than asked; what is not a finite number ≥ 0 counts as 0", () => {
+    assert.deepEqual([0, 5, 0.2, 1.5, -1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY].map(sleepDelayMs), [0, 5, 1, 2, 0, 0, 0, 0]);
+  });
+
+  it('the log thresholds run from silent to most verbose; a line passes a threshold at or after its level', () => {
+    assert.deepEqual([...LOG_THRESHOLDS], ['off', 'error', 'warn', 'info', 'debug']);
+    assert.equal(isLogThreshold('off'), true);
+    assert.equal(isLogThreshold('trace'), false);
+    assert.deepEqual((['error', 'warn', 'info', 'debug'] as const).map((level) => logAdmits('warn', level)), [true, true, false, false]);
+    assert.deepEqual((['error', 'warn', 'info', 'debug'] as const).map((level) => logAdmits('off', level)), [false, false, false, false]);
+    assert.deepEqual((['error', 'warn', 'info', 'debug'] as const).map((level) => logAdmits('debug', level)), [true, true, true, true]);
   });
 
   it('the broker endpoint is the one buildMqttLogin logs in to, on TLS port 8883; the gateway is HTTPS 443', () => {
