@@ -18,7 +18,7 @@ import type { ModdableSdk } from '../../scripts/moddable-sdk.js';
 import { bundleForXs, userAppEntry } from '../device/device-bundle.js';
 import { DeviceHost } from '../device/device-host.js';
 import { leafSignedBy } from './certs.js';
-import { buildFirmware, freePort, REPO_ROOT, simulatorSdk, startSimulator } from './simulator.js';
+import { buildFirmware, freePort, REPO_ROOT, runToEnd, simulatorSdk } from './simulator.js';
 
 const PROBE_MAIN = join(REPO_ROOT, 'test/moddable/probe/main.js');
 const PRODUCT = Object.freeze({ productId: 'K7QW2ZP4XA', productSecret: 'mR4tQ8zLw2Vn6YpC1sHb9dKf' });
@@ -87,13 +87,7 @@ describe('the xsnap fakes against the real Moddable modules (same probe, same se
 
   it('runs on the simulator with the real modules', async () => {
     const mcSo = await buildFirmware(sdk, 'probe', config, join(appDir, 'manifest.json'));
-    const simulator = await startSimulator(sdk, mcSo);
-    try {
-      await simulator.trace.waitFor(/^probe done: true$/, 120_000);
-      real = probeLines(simulator.trace.lines);
-    } finally {
-      await simulator.stop();
-    }
+    real = probeLines(await runToEnd(sdk, mcSo, /^probe done: true$/, 120_000));
     assert.ok(!real.some((line) => line.startsWith('probe probe-failed')), real.join('\n'));
   });
 

@@ -17,7 +17,7 @@ import { halContractCases } from '../hal-contract/contract.js';
 import { startContractServers, type ContractServers } from '../hal-contract/servers.js';
 import { leafSignedBy, newCaDir } from './certs.js';
 import { writeLibraryApp } from './library-app.js';
-import { buildFirmware, REPO_ROOT, simulatorSdk, startSimulator } from './simulator.js';
+import { buildFirmware, REPO_ROOT, runToEnd, simulatorSdk } from './simulator.js';
 
 /**
  * More than every buffer between the app and the sink holds. On Linux the simulator's SecureSocket throws
@@ -92,14 +92,7 @@ describe("HAL contract: the Moddable HAL on Moddable's simulator (mcconfig -p li
     count = counter;
     const manifest = await writeLibraryApp(work, 'contract-app', join(REPO_ROOT, 'test/moddable/contract-app/entry.ts'));
     const mcSo = await buildFirmware(sdk, 'contract-app', appConfig(servers, counter, work, flashDir), manifest);
-    const simulator = await startSimulator(sdk, mcSo);
-    try {
-      await simulator.trace.waitFor(/^contract-app done$/, 600_000);
-      lines = simulator.trace.lines;
-      assert.deepEqual(simulator.trace.breaks, []);
-    } finally {
-      await simulator.stop();
-    }
+    lines = await runToEnd(sdk, mcSo, /^contract-app done$/, 600_000);
     for (const line of lines) {
       const match = /^contract (.+): (ok|FAIL.*)$/.exec(line);
       if (match) results.set(match[1]!, match[2]!);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { ModdableSdk } from '../../scripts/moddable-sdk.js';
 import { vectors } from '../vectors/tencent.js';
 import { writeCryptoApp } from './crypto-app.js';
-import { buildFirmware, simulatorSdk, startSimulator } from './simulator.js';
+import { buildFirmware, runToEnd, simulatorSdk } from './simulator.js';
 
 describe("native crypto on Moddable's simulator (crypt, hmac)", function () {
   this.timeout(600_000);
@@ -23,14 +23,7 @@ describe("native crypto on Moddable's simulator (crypt, hmac)", function () {
     sdk = await simulatorSdk();
     work = mkdtempSync(join(tmpdir(), 'tc-iot-crypto-app-'));
     const mcSo = await buildFirmware(sdk, 'crypto-app', {}, await writeCryptoApp(work));
-    const simulator = await startSimulator(sdk, mcSo);
-    try {
-      await simulator.trace.waitFor(/^crypto-app done$/, 300_000);
-      lines = simulator.trace.lines;
-      assert.deepEqual(simulator.trace.breaks, []);
-    } finally {
-      await simulator.stop();
-    }
+    lines = await runToEnd(sdk, mcSo, /^crypto-app done$/, 300_000);
   });
 
   after(() => {

@@ -19,7 +19,7 @@ import type { ModdableSdk } from '../../scripts/moddable-sdk.js';
 import { leafSignedBy, newCaDir } from './certs.js';
 import { glibcRandUnseeded, mathRandomBytesFromRand } from './glibc-rand.js';
 import { writeLibraryApp } from './library-app.js';
-import { buildFirmware, REPO_ROOT, simulatorSdk, startSimulator } from './simulator.js';
+import { buildFirmware, REPO_ROOT, runToEnd, simulatorSdk } from './simulator.js';
 
 interface Boot {
   math: string;
@@ -68,24 +68,18 @@ describe("random bytes on Moddable's simulator (the native tc-iot-random module)
     const appConfig = { tlsHost: '127.0.0.1', tlsPort: String(echo.port), caFile: echo.caFile };
     const mcSo = await buildFirmware(sdk, 'random-app', appConfig, await writeLibraryApp(work, 'random-app', join(REPO_ROOT, 'test/moddable/random-app/entry.ts')));
     try {
-    for (let boot = 0; boot < 2; boot++) {
-      echo.randoms.length = 0;
-      const simulator = await startSimulator(sdk, mcSo);
-      try {
-        await simulator.trace.waitFor(/^random-app done$/, 120_000);
-        assert.deepEqual(simulator.trace.matching(/FAIL/), []);
-        assert.deepEqual(simulator.trace.breaks, []);
+      for (let boot = 0; boot < 2; boot++) {
+        echo.randoms.length = 0;
+        const lines = await runToEnd(sdk, mcSo, /^random-app done$/, 120_000);
+        assert.deepEqual(lines.filter((line) => line.includes('FAIL')), []);
         const value = (name: string): string => {
-          const line = simulator.trace.lines.find((text) => text.startsWith(`${name} `));
-          assert.ok(line !== undefined, `no "${name}" line in:\n${simulator.trace.lines.join('\n')}`);
+          const line = lines.find((text) => text.startsWith(`${name} `));
+          assert.ok(line !== undefined, `no "${name}" line in:\n${lines.join('\n')}`);
           return line.slice(name.length + 1);
         };
-        assert.deepEqual(simulator.trace.matching(/^tls /), ['tls seeded ok', 'tls default ok']);
+        assert.deepEqual(lines.filter((line) => line.startsWith('tls ')), ['tls seeded ok', 'tls default ok']);
         boots.push({ math: value('math'), hal: value('hal'), halEmpty: value('hal-empty'), mathAfter: value('math-after'), clientRandoms: echo.randoms.slice() });
-      } finally {
-        await simulator.stop();
       }
-    }
     } finally {
       await echo.close();
     }

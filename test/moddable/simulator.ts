@@ -138,3 +138,19 @@ export async function startSimulator(sdk: ModdableSdk, mcSo: string): Promise<Ru
     },
   };
 }
+
+/**
+ * Boots `mcSo` once and runs the app to its last line (`done`), then stops the simulator and returns the whole
+ * trace. An engine break (an uncaught exception or a debugger stop) fails it: the test apps report their
+ * results as lines, and a break means a line may be missing for a reason no line says.
+ */
+export async function runToEnd(sdk: ModdableSdk, mcSo: string, done: RegExp, timeoutMs: number): Promise<string[]> {
+  const simulator = await startSimulator(sdk, mcSo);
+  try {
+    await simulator.trace.waitFor(done, timeoutMs);
+    if (simulator.trace.breaks.length > 0) throw new Error(`the engine broke: ${JSON.stringify(simulator.trace.breaks)}`);
+    return simulator.trace.lines.slice();
+  } finally {
+    await simulator.stop();
+  }
+}
