@@ -16,6 +16,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TLSSocket } from 'node:tls';
+import { freePort } from '../support/free-port.js';
 
 export const GATEWAY_FAULTS = ['refused', 'reset', 'tls-alert', 'stall', 'trickle', 'truncated', 'oversized', 'malformed-json', 'wrong-request-id', 'bad-ciphertext-length', 'http-5xx'] as const;
 export const BROKER_FAULTS = ['refused', 'reset', 'tls-alert', 'stall', 'trickle', 'truncated', 'oversized', 'malformed-packet', 'connack-unavailable', 'drop-after-connack'] as const;
@@ -87,12 +88,8 @@ export class FaultServer {
   }
 
   /** A port where nothing listens (bound, then released): connection refused. */
-  static async closedPort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    return port;
+  static closedPort(): Promise<number> {
+    return freePort();
   }
 
   static async gateway(fault: Exclude<GatewayFault, 'refused'>, options: FaultServerOptions): Promise<FaultServer> {

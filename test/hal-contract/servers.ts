@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
 import type { ContractEndpoint } from './contract.js';
+import { freePort } from '../support/free-port.js';
 
 export type { ContractEndpoint };
 
@@ -178,13 +179,4 @@ export async function startContractServers(): Promise<ContractServers> {
       await Promise.all([...servers, ...netServers].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
-}
-
-/** A port that was free a moment ago: listened on, then closed (nothing else binds ephemeral ports here). */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -8,7 +8,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { cacheRoot, ensureModdableSdk, type ModdableSdk } from '../../scripts/moddable-sdk.js';
 import { XsbugListener } from './xsbug-listener.js';
@@ -50,13 +49,7 @@ export function simulatorSdk(): Promise<ModdableSdk> {
 }
 
 /** A TCP port free on loopback now (for servers whose port a firmware build must know in advance). */
-export async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
-  const address = server.address();
-  await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
+export { freePort } from '../support/free-port.js';
 
 /** A per-clone build folder in the cache: two clones never share one. */
 export function simulatorBuildRoot(): string {
